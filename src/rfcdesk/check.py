@@ -1,0 +1,68 @@
+"""`rfcdesk check`: lint a proposal folder and report every problem found."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NamedTuple, TextIO
+
+from rfcdesk.baseline import apply_baseline, read_baseline, write_baseline
+from rfcdesk.config import load_config
+from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from rfcdesk.folder import Folder, open_folder
+from rfcdesk.model import Diagnostic, Severity
+from rfcdesk.report import FORMATTERS, Report
+from rfcdesk.rules import RULES, load_all, run_rules
+
+
+class CheckOptions(NamedTuple):
+    scheme: str | None = None
+    output_format: str = "text"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    use_cache: bool = True
+    jobs: int | None = None
+    statistics: bool = False
+    color: bool = False
+
+
+def _validate_codes(codes: tuple[str, ...]) -> None:
+    for code in codes:
+        if not any(rule.startswith(code) for rule in RULES):
+            raise FatalError(f"no rule code starts with {code!r}; `rfcdesk rules` lists them")
+
+
+def diagnose(
+    folder: Folder, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> list[Diagnostic]:
+    """All diagnostics for an opened folder."""
+    load_all()
+    found = run_rules(folder.context(), select or ("",), ignore)
+    return sorted([*folder.extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
+
+
+def run_check(path: Path, options: CheckOptions, out: TextIO = sys.stdout) -> int:
+    """Check the folder at `path`; print the report; return the exit code."""
+    load_all()
+    config = load_config(path)
+    select = options.select or config.select
+    ignore = options.ignore + config.ignore
+    _validate_codes(select + ignore)
+    folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
+    diagnostics = diagnose(folder, select, ignore)
+    if options.write_baseline:
+        write_baseline(options.write_baseline, diagnostics)
+    hidden = 0
+    if options.baseline:
+        diagnostics, hidden = apply_baseline(diagnostics, read_baseline(options.baseline))
+    report = Report(
+        diagnostics, folder.root, len(folder.proposals), hidden, options.statistics, options.color
+    )
+    print(FORMATTERS[options.output_format](report), file=out)
+    if options.write_baseline:
+        print(f"Baseline written to {options.write_baseline}.", file=sys.stderr)
+        return EXIT_OK
+    errors = any(d.severity is Severity.ERROR for d in diagnostics)
+    return EXIT_FINDINGS if errors else EXIT_OK

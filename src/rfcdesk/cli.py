@@ -1,0 +1,137 @@
+"""The command line: parse arguments and dispatch to the library. No behaviour lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rfcdesk import __version__
+from rfcdesk.check import CheckOptions, run_check
+from rfcdesk.errors import FatalError
+from rfcdesk.listing import run_list, run_show
+from rfcdesk.rules import load_all
+from rfcdesk.scheme import BUILTIN_NAMES
+
+_PATH = click.argument("path", default=".", type=click.Path(path_type=Path))
+_SCHEME = click.option(
+    "--scheme", type=click.Choice(BUILTIN_NAMES), help="The proposal scheme (detected if omitted)."
+)
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+
+
+def _run(func: Any, *args: Any, **kwargs: Any) -> None:
+    """Call a command function and exit with its code; a FatalError becomes a message."""
+    try:
+        code = func(*args, **kwargs)
+    except FatalError as exc:
+        click.echo(f"rfcdesk: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rfcdesk")
+def main() -> None:
+    """Run a design-proposal process (KLIPs, RFCs) in its git repository."""
+
+
+@main.command()
+@_PATH
+@_SCHEME
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--select", multiple=True, help="Only rules whose code starts with these (comma-separated)."
+)
+@click.option(
+    "--ignore", multiple=True, help="Skip rules whose code starts with these (comma-separated)."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Hide findings recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path),
+    help="Record today's findings in this file.",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Parse every file again instead of reusing the cache."
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing (default: all cores)."
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule code after the list.")
+def check(
+    path: Path,
+    scheme: str | None,
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    baseline: Path | None,
+    write_baseline: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    statistics: bool,
+) -> None:
+    """Lint the proposal folder at PATH. Exit 0: no errors; 1: errors; 2: usage or config error."""
+    options = CheckOptions(
+        scheme=scheme,
+        output_format=output_format,
+        select=_codes(select),
+        ignore=_codes(ignore),
+        baseline=baseline,
+        write_baseline=write_baseline,
+        use_cache=not no_cache,
+        jobs=jobs,
+        statistics=statistics,
+        color=sys.stdout.isatty(),
+    )
+    _run(run_check, path, options)
+
+
+@main.command(name="list")
+@_PATH
+@_SCHEME
+@click.option("--status", help="Only proposals in this status (any accepted spelling).")
+@click.option("--author", help="Only proposals whose authors include this text.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def list_command(
+    path: Path, scheme: str | None, status: str | None, author: str | None, output_format: str
+) -> None:
+    """List the proposals in the folder at PATH."""
+    _run(run_list, path, status, author, output_format, scheme)
+
+
+@main.command()
+@click.argument("proposal_id", metavar="ID")
+@_PATH
+@_SCHEME
+def show(proposal_id: str, path: Path, scheme: str | None) -> None:
+    """Show one proposal's fields, sections and diagnostics (ID: 12, KLIP-12, a file name)."""
+    _run(run_show, path, proposal_id, scheme)
+
+
+@main.command()
+def rules() -> None:
+    """List every rule: code, name, default severity and summary."""
+    for rule in load_all().values():
+        click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}")

@@ -1,0 +1,100 @@
+"""Settings from `rfcdesk.toml` or `[tool.rfcdesk]` in `pyproject.toml`.
+
+Keys: `path` (the proposal folder, relative to the file), `scheme` (a built-in scheme's
+name), `select` and `ignore` (lists of rule-code prefixes).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from rfcdesk.errors import FatalError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KNOWN_KEYS = frozenset({"path", "scheme", "select", "ignore"})
+
+
+class Config(NamedTuple):
+    folder: Path  # the proposal folder
+    scheme: str | None
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    source: Path | None  # the file the settings came from
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data: dict[str, Any] = tomllib.load(handle)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise FatalError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise FatalError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _settings_in(directory: Path) -> tuple[Path, dict[str, Any]] | None:
+    own = directory / "rfcdesk.toml"
+    if own.is_file():
+        data = _read_toml(own)
+        return own, data.get("rfcdesk", data)
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file():
+        tool = _read_toml(pyproject).get("tool", {})
+        if "rfcdesk" in tool:
+            return pyproject, tool["rfcdesk"]
+    return None
+
+
+def _codes(source: Path, data: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FatalError(f'{source}: `{key}` must be a list of rule codes, like ["M", "S001"]')
+    return tuple(v.strip().upper() for v in value)
+
+
+def load_config(start: Path) -> Config:
+    """Settings for a command run on `start`: the nearest settings file at or above it."""
+    start = start.resolve()
+    if not start.exists():
+        raise FatalError(f"{start}: no such file or folder")
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        found = _settings_in(candidate)
+        if found:
+            return _config(start if start.is_dir() else directory, *found)
+        if (candidate / ".git").exists():
+            break
+    return Config(directory, None, (), (), None)
+
+
+def _config(start: Path, source: Path, data: dict[str, Any]) -> Config:
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        known = ", ".join(sorted(KNOWN_KEYS))
+        raise FatalError(f"{source}: unknown setting {unknown[0]!r} (known: {known})")
+    folder = start
+    if "path" in data:
+        if not isinstance(data["path"], str):
+            raise FatalError(f"{source}: `path` must be a string")
+        configured = (source.parent / data["path"]).resolve()
+        # The configured folder applies when the command was run on the project, not
+        # when it was pointed at a folder of its own.
+        if start == source.parent or start in configured.parents or start == configured:
+            folder = configured
+    scheme = data.get("scheme")
+    if scheme is not None and not isinstance(scheme, str):
+        raise FatalError(f"{source}: `scheme` must be a string")
+    if not folder.is_dir():
+        raise FatalError(f"{source}: `path` names {folder}, which is not a folder")
+    return Config(
+        folder, scheme, _codes(source, data, "select"), _codes(source, data, "ignore"), source
+    )

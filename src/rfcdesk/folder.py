@@ -1,0 +1,162 @@
+"""Open a proposal folder: pick the scheme, read the template and index, load proposals.
+
+This is the read pipeline every command shares: list -> read -> parse (in parallel, from
+the cache when a file has not changed) -> a Folder value the rules and reports work on.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import NamedTuple
+
+from rfcdesk import cache
+from rfcdesk.config import Config
+from rfcdesk.detect import detect_scheme
+from rfcdesk.errors import FatalError
+from rfcdesk.index import IndexTable, parse_index
+from rfcdesk.model import Diagnostic, Proposal
+from rfcdesk.parse import parse_proposal, suppressions, unreadable
+from rfcdesk.repo import list_markdown, list_tree, read_document
+from rfcdesk.rules import Context
+from rfcdesk.scheme import BUILTIN_NAMES, Scheme, builtin_scheme
+from rfcdesk.template import TemplateInfo, template_info
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+_CHUNK = 64
+
+
+class Folder(NamedTuple):
+    root: Path
+    scheme: Scheme
+    template: TemplateInfo
+    proposals: tuple[Proposal, ...]
+    index_table: IndexTable | None
+    index_suppressed: frozenset[str]
+    extra: tuple[Diagnostic, ...]  # problems with the template or index files themselves
+
+    def context(self) -> Context:
+        tree: frozenset[str] | None = None
+
+        def exists(path: str) -> bool:
+            nonlocal tree
+            if path.startswith("../"):
+                return (self.root / path).exists()
+            if tree is None:
+                tree = list_tree(self.root)
+            return path in tree or path == "."
+
+        by_path = {p.path: p for p in self.proposals}
+        return Context(
+            self.scheme,
+            self.template,
+            self.proposals,
+            self.index_table,
+            self.index_suppressed,
+            exists,
+            by_path,
+        )
+
+
+def choose_scheme(names: list[str], requested: str | None, root: Path) -> Scheme:
+    if requested:
+        return builtin_scheme(requested)
+    detected = detect_scheme(names)
+    if detected is None:
+        known = ", ".join(BUILTIN_NAMES)
+        raise FatalError(
+            f"{root}: cannot tell which proposal scheme this folder follows (no template and "
+            f"no file names that fit one); pass --scheme ({known}) or set `scheme` in rfcdesk.toml"
+        )
+    return builtin_scheme(detected)
+
+
+def open_folder(
+    config: Config, scheme_name: str | None = None, use_cache: bool = True, jobs: int | None = None
+) -> Folder:
+    """Read a proposal folder under its scheme."""
+    root = config.folder
+    names = list_markdown(root)
+    scheme = choose_scheme(names, scheme_name or config.scheme, root)
+    extra: list[Diagnostic] = []
+
+    template_text = None
+    if scheme.template in names:
+        read = read_document(root, scheme.template)
+        if isinstance(read, Diagnostic):
+            extra.append(read)
+        else:
+            template_text = read
+    template = template_info(scheme, template_text)
+
+    index, index_suppressed = None, frozenset[str]()
+    index_name = scheme.index.file if scheme.index else None
+    if scheme.index and index_name in names:
+        read = read_document(root, scheme.index.file)
+        if isinstance(read, Diagnostic):
+            extra.append(read)
+        else:
+            index = parse_index(scheme.index.file, read, scheme.index)
+            index_suppressed = suppressions(read, ())
+    skip = {scheme.template, index_name}
+    proposal_names = [n for n in names if n not in skip]
+    proposals = load_proposals(root, proposal_names, scheme, use_cache, jobs)
+    return Folder(root, scheme, template, proposals, index, index_suppressed, tuple(extra))
+
+
+def _parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
+    read = read_document(root, name)
+    if isinstance(read, Diagnostic):
+        return unreadable(name, scheme, read)
+    return parse_proposal(name, read, scheme)
+
+
+def _parse_chunk(root: Path, names: list[str], scheme: Scheme) -> list[Proposal]:
+    return [_parse_file(root, name, scheme) for name in names]
+
+
+def _stat_key(root: Path, name: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(root / name)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def load_proposals(
+    root: Path, names: list[str], scheme: Scheme, use_cache: bool = True, jobs: int | None = None
+) -> tuple[Proposal, ...]:
+    """Parse the named files, reusing cached results for files whose size and mtime held."""
+    path = cache.cache_file(root, scheme)
+    entries = cache.load(path) if use_cache else {}
+    fresh: cache.Entries = {}
+    todo: list[str] = []
+    result: dict[str, Proposal] = {}
+    for name in names:
+        key = _stat_key(root, name)
+        hit = entries.get(name)
+        if key is not None and hit is not None and (hit[0], hit[1]) == key:
+            result[name] = hit[2]
+            fresh[name] = hit
+        else:
+            todo.append(name)
+    for proposal in _parse_all(root, todo, scheme, jobs):
+        result[proposal.path] = proposal
+        key = _stat_key(root, proposal.path)
+        if key is not None and proposal.load_error is None:
+            fresh[proposal.path] = (key[0], key[1], proposal)
+    if use_cache and (todo or len(fresh) != len(entries)):
+        cache.save(path, fresh)
+    return tuple(result[name] for name in names)
+
+
+def _parse_all(root: Path, names: list[str], scheme: Scheme, jobs: int | None) -> list[Proposal]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
+        return _parse_chunk(root, names, scheme)
+    chunks = [names[i : i + _CHUNK] for i in range(0, len(names), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parsed = pool.map(_parse_chunk, [root] * len(chunks), chunks, [scheme] * len(chunks))
+        return [p for chunk in parsed for p in chunk]

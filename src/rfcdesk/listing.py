@@ -1,0 +1,150 @@
+"""`rfcdesk list` and `rfcdesk show`: what the folder holds, and one proposal in detail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from rfcdesk.check import diagnose
+from rfcdesk.config import load_config
+from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from rfcdesk.folder import Folder, open_folder
+from rfcdesk.model import Proposal
+from rfcdesk.report import display_path
+from rfcdesk.scheme import fold
+
+COLUMNS = ("id", "title", "status", "authors", "path")
+
+
+def _authors(folder: Folder, proposal: Proposal) -> str:
+    spec = folder.scheme.field_of_kind("people")
+    found = proposal.field(spec.name) if spec else None
+    return found.value if found else ""
+
+
+def proposal_record(folder: Folder, proposal: Proposal) -> dict[str, Any]:
+    """A proposal as plain data, for JSON and CSV."""
+    status_spec = folder.scheme.field_of_kind("status")
+    status_field = proposal.field(status_spec.name) if status_spec else None
+    return {
+        "id": folder.scheme.label(proposal.id) if proposal.id else None,
+        "number": proposal.number,
+        "title": proposal.title,
+        "status": proposal.status,
+        "status_written": status_field.value if status_field else None,
+        "authors": _authors(folder, proposal),
+        "path": proposal.path,
+        "fields": {f.name: f.value for f in proposal.fields},
+    }
+
+
+def select_proposals(folder: Folder, status: str | None, author: str | None) -> list[Proposal]:
+    wanted = None
+    if status is not None:
+        wanted = folder.scheme.canonical_status(status)
+        if wanted is None:
+            names = ", ".join(s.name for s in folder.scheme.statuses)
+            raise FatalError(
+                f"`{status}` is not a {folder.scheme.name} status; use one of: {names}"
+            )
+    chosen = [
+        p
+        for p in folder.proposals
+        if (wanted is None or p.status == wanted)
+        and (author is None or fold(author) in fold(_authors(folder, p)))
+    ]
+    return sorted(chosen, key=lambda p: (folder.scheme.sort_key(p.id), p.path))
+
+
+def run_list(
+    path: Path,
+    status: str | None = None,
+    author: str | None = None,
+    output_format: str = "table",
+    scheme: str | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    folder = open_folder(load_config(path), scheme)
+    records = [proposal_record(folder, p) for p in select_proposals(folder, status, author)]
+    if output_format == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
+    elif output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for r in records:
+            writer.writerow(
+                [r["id"] or "", r["title"] or "", r["status"] or "", r["authors"], r["path"]]
+            )
+        out.write(buffer.getvalue())
+    else:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for column in ("ID", "Title", "Status", "Authors"):
+            table.add_column(column, overflow="fold")
+        for r in records:
+            status = r["status"] or (f"? {r['status_written']}" if r["status_written"] else "-")
+            table.add_row(r["id"] or r["path"], r["title"] or "-", status, r["authors"] or "-")
+        _console(out).print(table)
+        print(f"{len(records)} of {len(folder.proposals)} proposals", file=out)
+    return EXIT_OK
+
+
+def _console(out: TextIO) -> Console:
+    terminal = out.isatty()
+    return Console(file=out, width=None if terminal else 200, no_color=not terminal)
+
+
+def find_proposal(folder: Folder, wanted: str) -> Proposal:
+    """A proposal by id ("12", "KLIP-12"), file name, or an unambiguous part of one."""
+    key = fold(wanted).removesuffix(".md")
+    label_prefix = fold(folder.scheme.label("")).rstrip("-_ ")
+    stripped = key.removeprefix(label_prefix).lstrip("-_ ") if label_prefix else key
+    if stripped.isdigit():
+        stripped = str(int(stripped))
+    by_id = [p for p in folder.proposals if p.id is not None and fold(p.id) in (key, stripped)]
+    by_name = [p for p in folder.proposals if fold(p.path).removesuffix(".md") == key]
+    for found in (by_id, by_name):
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise FatalError(
+                f"`{wanted}` names {len(found)} proposals: {', '.join(p.path for p in found)}",
+                EXIT_FINDINGS,
+            )
+    partial = [p for p in folder.proposals if key in fold(p.path)]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        raise FatalError(
+            f"`{wanted}` matches {len(partial)} proposals: {', '.join(p.path for p in partial)}",
+            EXIT_FINDINGS,
+        )
+    raise FatalError(f"no proposal `{wanted}` in {folder.root}", EXIT_FINDINGS)
+
+
+def run_show(path: Path, wanted: str, scheme: str | None = None, out: TextIO = sys.stdout) -> int:
+    folder = open_folder(load_config(path), scheme)
+    proposal = find_proposal(folder, wanted)
+    label = folder.scheme.label(proposal.id) if proposal.id else proposal.path
+    print(f"{label}: {proposal.title or '(no title)'}", file=out)
+    print(f"  file    {display_path(folder.root, proposal.path)}", file=out)
+    print(f"  status  {proposal.status or '-'}", file=out)
+    print("Fields", file=out)
+    for f in proposal.fields:
+        print(f"  {f.line:>4}  {f.name}: {f.value}", file=out)
+    print("Sections", file=out)
+    for s in proposal.sections:
+        print(f"  {s.line:>4}  {'  ' * (s.level - 1)}{s.title}", file=out)
+    diagnostics = [d for d in diagnose(folder) if d.path == proposal.path]
+    print(f"Diagnostics ({len(diagnostics)})", file=out)
+    for d in diagnostics:
+        print(f"  {d.line:>4}:{d.col:<3} {d.code} {d.message} [{d.name}]", file=out)
+    return EXIT_OK

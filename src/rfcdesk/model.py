@@ -1,0 +1,83 @@
+"""The records every stage passes along: a proposal as read from disk, and a diagnostic."""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Diagnostic(NamedTuple):
+    """One finding: where it is, which rule found it, and what to do about it."""
+
+    path: str  # relative to the proposal folder, with "/" separators
+    line: int  # 1-based; 0 when the finding is about the file as a whole
+    col: int  # 1-based, in characters
+    code: str
+    name: str
+    message: str
+    severity: Severity
+
+
+class Field(NamedTuple):
+    """A metadata field as written (`key`, `raw`) and as understood (`name`, `value`)."""
+
+    name: str  # the scheme's canonical field name
+    key: str  # the key exactly as written in the document
+    raw: str  # the value exactly as written, continuation lines joined with "\n"
+    value: str  # trailing "|", `_..._` wrappers and surrounding space removed
+    line: int
+    col: int  # column where the value starts (or where it would start when empty)
+
+
+class Section(NamedTuple):
+    """A heading below the title, with what is under it up to the next heading."""
+
+    title: str  # plain text of the heading, without emphasis markers or a trailing colon
+    level: int
+    line: int
+    col: int
+    blocks: int  # content blocks directly under the heading (not counting subsections)
+    has_subsections: bool
+    # (line, digest) of each paragraph or list item under the heading: enough to recognise
+    # text copied from the template without keeping the whole document in memory.
+    paragraphs: tuple[tuple[int, int], ...]
+
+
+class Link(NamedTuple):
+    target: str  # the destination as written (already unescaped by the Markdown parser)
+    line: int
+    col: int
+    is_image: bool
+
+
+class Proposal(NamedTuple):
+    """Everything `check`, `list` and `show` need to know about one proposal file."""
+
+    path: str  # relative to the proposal folder
+    id: str | None  # "12" for a KLIP, "20230414_ReadAfterWrite" for an RFC
+    number: int | None  # the numeric part of the id, when the scheme numbers proposals
+    file_id_matched: bool  # the file name fits the scheme's pattern
+    title: str | None
+    title_line: int
+    title_id: str | None  # an id written in the title ("KLIP 12 - ..."), if any
+    fields: tuple[Field, ...]
+    status: str | None  # canonical status name, None when absent or not a status
+    sections: tuple[Section, ...]
+    anchors: frozenset[str]  # GitHub-style heading anchors
+    links: tuple[Link, ...]
+    suppressed: frozenset[str]  # rule codes (or prefixes) silenced by an inline comment
+    has_bom: bool
+    load_error: Diagnostic | None  # set when the file could not be read as a document
+    diagnostics: tuple[Diagnostic, ...]  # problems found while parsing (bad front matter...)
+
+    def field(self, name: str) -> Field | None:
+        """The first field with this canonical name, or None."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None

@@ -1,0 +1,287 @@
+"""Proposal text to a Proposal: title, metadata fields, sections, links, with positions.
+
+Metadata is read in every style real folders use: `**Field**: value |` lines (bold or not,
+with or without the trailing `|`, values in `_..._`), `- Field: value` bullets, and YAML
+front matter. A UTF-8 BOM and CRLF line endings are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+import yaml
+
+from rfcdesk import markdown
+from rfcdesk.model import Diagnostic, Field, Link, Proposal, Section, Severity
+from rfcdesk.scheme import Scheme, clean_value
+
+BOM = "\ufeff"
+
+# `**Key**: v`, `**Key:** v`, `Key: v`, `- Key: v`, `* Key: **v**`; full-width colons too.
+_FIELD_LINE = re.compile(
+    r"""^[ \t]{0,3}(?:[-*+][ \t]+)?
+    (?:(?:\*\*|__)(?P<k1>[^:：*_\n][^:：*\n]{0,48}?)[ \t]*
+        (?:[:：][ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*[:：])
+      |(?P<k2>[^\s:：*_|#>\[`-][^:：*\n|]{0,48}?)[ \t]*[:：])
+    (?P<sp>[ \t]*)(?P<value>.*?)[ \t]*$""",
+    re.X,
+)
+_DIRECTIVE = re.compile(r"<!--\s*rfcdesk:\s*disable(?:\s*=\s*(?P<codes>[\w ,]+?))?\s*-->")
+_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+# Paragraphs shorter than this ("TBD.", "- ...") are too generic to call template text.
+MIN_GUIDANCE_LENGTH = 16
+
+
+class FieldLine(NamedTuple):
+    key: str
+    value: str
+    value_col: int  # 1-based column of the value
+
+
+def match_field_line(line: str) -> FieldLine | None:
+    """The key and value of a metadata line, or None when the line is not `Key: value`."""
+    match = _FIELD_LINE.match(line)
+    if not match:
+        return None
+    key = (match["k1"] or match["k2"]).strip()
+    if match["value"].startswith("//"):  # "https://..." is a URL, not a field
+        return None
+    return FieldLine(key, match["value"], match.start("value") + 1)
+
+
+def github_anchor(title: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to dashes."""
+    return _SLUG_DROP.sub("", title.strip().lower()).replace(" ", "-")
+
+
+def _anchors(titles: list[str]) -> frozenset[str]:
+    seen: dict[str, int] = {}
+    result = set()
+    for title in titles:
+        slug = github_anchor(title)
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        result.add(slug if count == 0 else f"{slug}-{count}")
+    return frozenset(result)
+
+
+def suppressions(text: str, code_lines: tuple[tuple[int, int], ...]) -> frozenset[str]:
+    """Rule codes silenced by `<!-- rfcdesk: disable=CODE,... -->` outside code blocks."""
+    codes: set[str] = set()
+    for match in _DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if any(first <= line <= last for first, last in code_lines):
+            continue
+        found = match["codes"] or ""
+        listed = {c.strip().upper() for c in found.split(",") if c.strip()}
+        codes.update(listed or {""})  # no codes: the empty prefix silences every rule
+    return frozenset(codes)
+
+
+class _Header(NamedTuple):
+    title_heading: int | None  # index into outline.headings
+    first_section: int  # index of the first heading that opens a section
+    end_line: int  # metadata lines are read before this line
+
+
+def _front_matter(
+    outline: markdown.Outline, path: str
+) -> tuple[dict[str, Any], int, list[Diagnostic]]:
+    """The front matter as a mapping, the line it ends on, and any problem reading it."""
+    if outline.front_matter is None:
+        return {}, 0, []
+    body, first = outline.front_matter
+    end = first + body.count("\n")
+    try:
+        data = yaml.load(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first + (mark.line if mark else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        message = f"front matter is not valid YAML: {problem}"
+        return {}, end, [_diag(path, line, 1, "F006", message)]
+    if data is None:
+        return {}, end, []
+    if not isinstance(data, dict):
+        message = "front matter must be a mapping of `key: value` lines"
+        return {}, end, [_diag(path, first, 1, "F006", message)]
+    return data, end, []
+
+
+def _diag(path: str, line: int, col: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, col, code, "bad-front-matter", message, Severity.ERROR)
+
+
+def _header(outline: markdown.Outline, lines: list[str], fm_end: int) -> _Header:
+    headings = outline.headings
+    if not headings:
+        return _Header(None, 0, len(lines) + 1)
+    first = headings[0]
+    before = range(fm_end, first.line - 1)  # 0-based indexes of lines before the heading
+    fields_first = any(match_field_line(lines[i]) for i in before)
+    if first.level == 1 and not fields_first:
+        end = headings[1].line if len(headings) > 1 else len(lines) + 1
+        return _Header(0, 1, end)
+    return _Header(None, 0, first.line)
+
+
+def _read_fields(
+    scheme: Scheme, lines: list[str], start: int, end: int, code: set[int]
+) -> list[Field]:
+    """Metadata lines between two lines (1-based, end excluded), with continuation lines."""
+    fields: list[Field] = []
+    current: list[Any] | None = None  # [spec name, key, raw parts, line, col]
+    for number in range(start, end):
+        text = lines[number - 1]
+        if number in code or not text.strip():
+            _flush(current, fields)
+            current = None
+            continue
+        found = match_field_line(text)
+        spec = scheme.field_for(found.key) if found else None
+        if found and spec:
+            _flush(current, fields)
+            current = [spec.name, found.key, [found.value], number, found.value_col]
+        elif found and not text.startswith((" ", "\t")):
+            _flush(current, fields)  # another `Key: value` line ends the field
+            current = None
+        elif current is not None:
+            current[2].append(text.strip())
+    _flush(current, fields)
+    return fields
+
+
+def _flush(current: list[Any] | None, fields: list[Field]) -> None:
+    if current is not None:
+        name, key, parts, line, col = current
+        raw = "\n".join(parts).strip()
+        fields.append(Field(name, key, raw, clean_value(raw.replace("\n", " ")), line, col))
+
+
+def _front_matter_fields(scheme: Scheme, data: dict[str, Any], line: int) -> list[Field]:
+    fields = []
+    for key, value in data.items():
+        spec = scheme.field_for(str(key))
+        if spec is None or isinstance(value, (dict, list)):
+            continue
+        raw = "" if value is None else str(value)
+        fields.append(Field(spec.name, str(key), raw, clean_value(raw), line, 1))
+    return fields
+
+
+def _sections(
+    outline: markdown.Outline, first: int, end_line: int
+) -> tuple[list[Section], list[str]]:
+    headings = outline.headings
+    sections: list[Section] = []
+    for index in range(first, len(headings)):
+        heading = headings[index]
+        following = headings[index + 1] if index + 1 < len(headings) else None
+        stop = following.line if following else end_line
+        paragraphs = tuple(
+            (t.line, t.digest)
+            for t in outline.texts
+            if heading.line < t.line < stop and t.length >= MIN_GUIDANCE_LENGTH
+        )
+        title = heading.text.strip().rstrip(":").strip()
+        has_sub = following is not None and following.level > heading.level
+        blocks = outline.blocks_after[index + 1]
+        sections.append(
+            Section(title, heading.level, heading.line, heading.col, blocks, has_sub, paragraphs)
+        )
+    return sections, [h.text for h in headings]
+
+
+def file_id(scheme: Scheme, name: str) -> tuple[str | None, bool]:
+    """The id a file name gives, and whether the name fits the scheme's pattern."""
+    match = scheme.file_regex.match(name)
+    if not match:
+        return None, False
+    found = match["id"]
+    return (str(int(found)) if scheme.id_kind == "number" else found), True
+
+
+def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
+    """Read one proposal document (already decoded) under a scheme."""
+    has_bom = text.startswith(BOM)
+    if has_bom:
+        text = text[1:]
+    outline = markdown.parse(text)
+    lines = text.splitlines()
+    front, fm_end, diagnostics = _front_matter(outline, path)
+    header = _header(outline, lines, fm_end)
+    code = {n for first, last in outline.code_lines for n in range(first, last + 1)}
+    start = (
+        (outline.headings[header.title_heading].line + 1)
+        if header.title_heading is not None
+        else fm_end + 1
+    )
+    fields = _front_matter_fields(
+        scheme, front, outline.front_matter[1] if outline.front_matter else 1
+    )
+    fields += _read_fields(scheme, lines, start, header.end_line, code)
+
+    title, title_line, title_id = None, 0, None
+    if header.title_heading is not None:
+        heading = outline.headings[header.title_heading]
+        title, title_line = heading.text.strip() or None, heading.line
+    for key in scheme.title_keys:
+        if isinstance(front.get(key), (str, int, float)) and str(front[key]).strip():
+            title, title_line = (
+                str(front[key]).strip(),
+                outline.front_matter[1] if outline.front_matter else 1,
+            )
+            break
+    if title and scheme.title_regex and (match := scheme.title_regex.match(title)):
+        title_id = str(int(match["id"])) if match["id"] else None
+        title = match["title"].strip() or None
+
+    name = path.rsplit("/", 1)[-1]
+    proposal_id, matched = file_id(scheme, name)
+    if proposal_id is None:
+        proposal_id = title_id
+    status_spec = scheme.field_of_kind("status")
+    status_field = next((f for f in fields if status_spec and f.name == status_spec.name), None)
+    sections, heading_titles = _sections(outline, header.first_section, len(lines) + 1)
+    return Proposal(
+        path=path,
+        id=proposal_id,
+        number=int(proposal_id) if proposal_id and scheme.id_kind == "number" else None,
+        file_id_matched=matched,
+        title=title,
+        title_line=title_line,
+        title_id=title_id,
+        fields=tuple(fields),
+        status=scheme.canonical_status(status_field.value) if status_field else None,
+        sections=tuple(sections),
+        anchors=_anchors(heading_titles),
+        links=tuple(Link(k.target, k.line, k.col, k.is_image) for k in outline.links),
+        suppressed=suppressions(text, outline.code_lines),
+        has_bom=has_bom,
+        load_error=None,
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def unreadable(path: str, scheme: Scheme, error: Diagnostic) -> Proposal:
+    """A stand-in for a file that could not be read, so that it still counts in the folder."""
+    proposal_id, matched = file_id(scheme, path.rsplit("/", 1)[-1])
+    return Proposal(
+        path=path,
+        id=proposal_id,
+        number=int(proposal_id) if proposal_id and scheme.id_kind == "number" else None,
+        file_id_matched=matched,
+        title=None,
+        title_line=0,
+        title_id=None,
+        fields=(),
+        status=None,
+        sections=(),
+        anchors=frozenset(),
+        links=(),
+        suppressed=frozenset(),
+        has_bom=False,
+        load_error=error,
+        diagnostics=(),
+    )

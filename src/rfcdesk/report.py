@@ -1,0 +1,124 @@
+"""Output formatters for diagnostics: a mapping of format name to a plain function."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import click
+
+from rfcdesk.model import Diagnostic, Severity
+
+
+class Report(NamedTuple):
+    diagnostics: Sequence[Diagnostic]
+    root: Path  # the proposal folder the paths are relative to
+    files: int  # how many proposal files were checked
+    baselined: int  # findings hidden because the baseline knows them
+    statistics: bool
+    color: bool
+
+
+def display_path(root: Path, path: str) -> str:
+    """A diagnostic's path as the user should see it: relative to the working directory."""
+    full = root / path
+    try:
+        return os.path.relpath(full)
+    except ValueError:  # another drive on Windows
+        return str(full)
+
+
+def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    return errors, len(diagnostics) - errors
+
+
+def summary_line(report: Report) -> str:
+    errors, warnings = _counts(report.diagnostics)
+    files = f"{report.files} proposal{'s' if report.files != 1 else ''}"
+    text = (
+        f"{files} checked: no problems found"
+        if not report.diagnostics
+        else f"{files} checked: {errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
+    if report.baselined:
+        text += f" ({report.baselined} known from the baseline not shown)"
+    return text + "."
+
+
+def format_text(report: Report) -> str:
+    lines = []
+    for d in report.diagnostics:
+        where = f"{display_path(report.root, d.path)}:{d.line}:{d.col}:"
+        code = click.style(
+            d.code, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True
+        )
+        text = f"{where} {code} {d.message} [{d.name}]"
+        lines.append(text if report.color else click.unstyle(text))
+    if report.statistics and report.diagnostics:
+        lines.append("")
+        names = {d.code: d.name for d in report.diagnostics}
+        for code, count in sorted(Counter(d.code for d in report.diagnostics).items()):
+            lines.append(f"{count:6d}  {code} {names[code]}")
+    lines.append(summary_line(report))
+    return "\n".join(lines)
+
+
+def format_json(report: Report) -> str:
+    errors, warnings = _counts(report.diagnostics)
+    data = {
+        "diagnostics": [
+            {
+                "path": display_path(report.root, d.path),
+                "line": d.line,
+                "col": d.col,
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity.value,
+                "message": d.message,
+            }
+            for d in report.diagnostics
+        ],
+        "summary": {
+            "files": report.files,
+            "errors": errors,
+            "warnings": warnings,
+            "baselined": report.baselined,
+        },
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def format_github(report: Report) -> str:
+    """GitHub Actions workflow commands: one annotation per diagnostic."""
+    lines = []
+    for d in report.diagnostics:
+        level = "error" if d.severity is Severity.ERROR else "warning"
+        props = ",".join(
+            [
+                f"file={_escape(display_path(report.root, d.path), True)}",
+                f"line={d.line}",
+                f"col={d.col}",
+                f"title={_escape(f'{d.code} {d.name}', True)}",
+            ]
+        )
+        lines.append(f"::{level} {props}::{_escape(d.message)}")
+    lines.append(summary_line(report))
+    return "\n".join(lines)
+
+
+FORMATTERS: dict[str, Callable[[Report], str]] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+}

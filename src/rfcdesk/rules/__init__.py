@@ -1,0 +1,134 @@
+"""The rule registry: each rule is data (code, name, summary, severity) plus a function.
+
+A proposal rule looks at one proposal with the folder around it; a folder rule looks at
+the folder as a whole (duplicate ids, the index). Rules yield `Finding`s; the engine turns
+them into Diagnostics, applies `--select`/`--ignore` and inline suppressions, and sorts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple, Union
+
+from rfcdesk.index import IndexTable
+from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.scheme import Scheme
+from rfcdesk.template import TemplateInfo
+
+
+class Finding(NamedTuple):
+    path: str
+    line: int
+    col: int
+    message: str
+
+
+class Context(NamedTuple):
+    """The folder as rules see it; `exists` answers for paths relative to the folder."""
+
+    scheme: Scheme
+    template: TemplateInfo
+    proposals: tuple[Proposal, ...]
+    index_table: IndexTable | None
+    index_suppressed: frozenset[str]
+    exists: Callable[[str], bool]
+    by_path: Mapping[str, Proposal]
+
+
+ProposalCheck = Callable[[Proposal, Context], Iterator[Finding]]
+FolderCheck = Callable[[Context], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    scope: str  # "proposal", "folder", or "read" (reported while reading a file)
+    check: Union[ProposalCheck, FolderCheck, None]  # noqa: UP007 - runtime alias on 3.10
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(
+    code: str,
+    name: str,
+    summary: str,
+    severity: Severity = Severity.ERROR,
+    scope: str = "proposal",
+) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
+    """Add the decorated check function to the registry under a stable code."""
+
+    def add(check: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
+        _add(Rule(code, name, summary, severity, scope, check))
+        return check
+
+    return add
+
+
+def declare(code: str, name: str, summary: str, severity: Severity = Severity.ERROR) -> None:
+    """A rule whose findings come from reading a file, not from a check function."""
+    _add(Rule(code, name, summary, severity, "read", None))
+
+
+def _add(rule: Rule) -> None:
+    if rule.code in RULES:
+        raise ValueError(f"rule code {rule.code} registered twice")
+    RULES[rule.code] = rule
+
+
+def enabled(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Whether a code is on: the longest matching prefix of select/ignore decides."""
+    best_select = max((len(p) for p in select if code.startswith(p)), default=-1)
+    best_ignore = max((len(p) for p in ignore if code.startswith(p)), default=-1)
+    return best_select > best_ignore
+
+
+def _silenced(code: str, suppressed: frozenset[str]) -> bool:
+    return any(code.startswith(prefix) for prefix in suppressed)
+
+
+def run_rules(
+    ctx: Context, select: Iterable[str] = ("",), ignore: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """Every diagnostic for the folder, filtered and sorted by path and position."""
+    select, ignore = tuple(select) or ("",), tuple(ignore)
+    suppressed = {p.path: p.suppressed for p in ctx.proposals}
+    if ctx.index_table is not None:
+        suppressed[ctx.index_table.path] = ctx.index_suppressed
+    found: list[Diagnostic] = []
+    for proposal in ctx.proposals:
+        if proposal.load_error is not None:
+            found.append(proposal.load_error)
+            continue
+        found.extend(proposal.diagnostics)
+        for rule in RULES.values():
+            if rule.scope == "proposal" and enabled(rule.code, select, ignore):
+                check: ProposalCheck = rule.check  # type: ignore[assignment]
+                found.extend(_diagnose(rule, check(proposal, ctx)))
+    for rule in RULES.values():
+        if rule.scope == "folder" and enabled(rule.code, select, ignore):
+            folder_check: FolderCheck = rule.check  # type: ignore[assignment]
+            found.extend(_diagnose(rule, folder_check(ctx)))
+    kept = [
+        d
+        for d in found
+        if enabled(d.code, select, ignore)
+        and not _silenced(d.code, suppressed.get(d.path, frozenset()))
+    ]
+    return sorted(set(kept), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+
+
+def _diagnose(rule: Rule, findings: Iterator[Finding]) -> Iterator[Diagnostic]:
+    for f in findings:
+        yield Diagnostic(f.path, f.line, f.col, rule.code, rule.name, f.message, rule.severity)
+
+
+def load_all() -> dict[str, Rule]:
+    """Import every rule module, so that the registry is complete."""
+    from rfcdesk.rules import fields, files, index, links, sections, titles  # noqa: F401
+
+    return RULES

@@ -1,0 +1,85 @@
+"""Rules about files as files: readable text, names that fit the scheme, unique ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from rfcdesk.model import Proposal, Severity
+from rfcdesk.rules import Context, Finding, declare, register
+
+declare("F001", "empty-file", "The file is empty.")
+declare("F002", "binary-file", "The file holds binary data, not Markdown.")
+declare("F003", "not-utf8", "The file is not valid UTF-8.")
+declare("F004", "unreadable-file", "The file cannot be read (permissions, a broken link).")
+declare("F005", "file-too-large", "The file is over 10 MB and is not read.")
+declare("F006", "bad-front-matter", "The YAML front matter cannot be parsed.")
+
+_LINK_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-")
+
+
+@register("F010", "file-name", "The file name does not fit the scheme's pattern.")
+def file_name(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    if proposal.file_id_matched:
+        return
+    hint = f"name it like `{ctx.scheme.file_example}`"
+    if proposal.id and ctx.scheme.id_kind == "number":
+        slug = _slug(proposal.title or "") or "title"
+        hint = f"rename it to `{ctx.scheme.file_name(proposal.id, slug)}`"
+    yield Finding(
+        proposal.path, 1, 1, f"file name does not fit the {ctx.scheme.name} pattern; {hint}"
+    )
+
+
+@register(
+    "F011",
+    "file-name-style",
+    "The file name has characters that links must escape (spaces and the like).",
+    Severity.WARNING,
+)
+def file_name_style(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    name = proposal.path.rsplit("/", 1)[-1]
+    if proposal.file_id_matched and not _LINK_SAFE.match(name):
+        better = re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+        yield Finding(
+            proposal.path,
+            1,
+            1,
+            f"file name has characters that links must escape; rename it to `{better}`",
+        )
+
+
+@register("F012", "file-date", "The date in the file name is not a real date.")
+def file_date(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    scheme = ctx.scheme
+    if scheme.id_kind != "date" or not proposal.file_id_matched or proposal.id is None:
+        return
+    stamp = proposal.id[:8]
+    if stamp == scheme.draft_id:
+        return
+    try:
+        dt.datetime.strptime(stamp, "%Y%m%d")
+    except ValueError:
+        yield Finding(proposal.path, 1, 1, f"`{stamp}` in the file name is not a date (YYYYMMDD)")
+
+
+@register("D001", "duplicate-id", "Two proposals share one id.", scope="folder")
+def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    by_id: dict[str, list[Proposal]] = {}
+    for proposal in ctx.proposals:
+        if proposal.id is not None:
+            by_id.setdefault(proposal.id, []).append(proposal)
+    for proposal_id, group in by_id.items():
+        if len(group) < 2:
+            continue
+        for proposal in group:
+            others = ", ".join(p.path for p in group if p is not proposal)
+            label = ctx.scheme.label(proposal_id)
+            yield Finding(
+                proposal.path, proposal.title_line or 1, 1, f"{label} is also used by {others}"
+            )

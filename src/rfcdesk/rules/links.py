@@ -1,0 +1,85 @@
+"""Rules about relative links and images: every one must lead somewhere."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from rfcdesk.model import Link, Proposal, Severity
+from rfcdesk.rules import Context, Finding, register
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def local_target(proposal_path: str, target: str) -> tuple[str, str] | None:
+    """(path relative to the folder, fragment) of a relative link, or None for URLs."""
+    if not target or _SCHEME.match(target) or target.startswith(("/", "//")):
+        return None
+    path, _, fragment = target.partition("#")
+    path = unquote(path.split("?", 1)[0])
+    if not path:
+        return proposal_path, unquote(fragment)
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(proposal_path), path))
+    return resolved, unquote(fragment)
+
+
+def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[Link, str]]:
+    for link in proposal.links:
+        if link.is_image != images:
+            continue
+        local = local_target(proposal.path, link.target)
+        if local is not None and not ctx.exists(local[0]):
+            yield link, local[0]
+
+
+def _hint(ctx: Context, path: str) -> str:
+    # Only names that start alike are compared: difflib over a whole large folder is slow.
+    names = [name for name in ctx.by_path if name[:6] == path[:6]]
+    close = difflib.get_close_matches(path, names, n=1, cutoff=0.8)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+@register("L001", "broken-link", "A relative link points to a file that does not exist.")
+def broken_link(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    for link, path in _missing(proposal, ctx, images=False):
+        yield Finding(
+            proposal.path,
+            link.line,
+            link.col,
+            f"link to `{link.target}` leads nowhere: `{path}` does not exist{_hint(ctx, path)}",
+        )
+
+
+@register("L002", "broken-image", "A relative image points to a file that does not exist.")
+def broken_image(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    for link, path in _missing(proposal, ctx, images=True):
+        yield Finding(
+            proposal.path,
+            link.line,
+            link.col,
+            f"image `{link.target}` is missing: `{path}` does not exist",
+        )
+
+
+@register(
+    "L003", "broken-anchor", "A link points to a heading that does not exist.", Severity.WARNING
+)
+def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    for link in proposal.links:
+        local = local_target(proposal.path, link.target)
+        if local is None or not local[1]:
+            continue
+        target = ctx.by_path.get(local[0])
+        if target is None or target.load_error is not None:
+            continue  # only proposals' headings are known
+        if local[1].lower() not in target.anchors:
+            where = "this document" if target is proposal else f"`{target.path}`"
+            yield Finding(
+                proposal.path,
+                link.line,
+                link.col,
+                f"link to `{link.target}`: {where} has no heading with the anchor `#{local[1]}`",
+            )

@@ -1,0 +1,245 @@
+"""A proposal process described as data: file names, fields, statuses, sections, index.
+
+Built-in schemes are TOML files in `rfcdesk/schemes/`; a scheme differs from another only
+in these tables, never in code paths.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+from rfcdesk.errors import FatalError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+FIELD_KINDS = frozenset({"text", "people", "status", "date", "link", "version"})
+
+_WRAPPERS = re.compile(r"^(?:\*\*|__|\*|_|`)(.*?)(?:\*\*|__|\*|_|`)$", re.DOTALL)
+_SPACE = re.compile(r"\s+")
+
+
+def clean_value(raw: str) -> str:
+    """A field value without the trailing `|`, `_..._` wrappers and surrounding space."""
+    value = raw.strip()
+    if value.endswith("|"):
+        value = value[:-1].rstrip()
+    for _ in range(2):  # `**_x_**` is wrapped twice
+        match = _WRAPPERS.match(value)
+        if not match or not match.group(1).strip():
+            break
+        value = match.group(1).strip()
+    return value
+
+
+def fold(text: str) -> str:
+    """The comparison key for names and spellings: case and runs of space ignored."""
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    aliases: tuple[str, ...] = ()
+    alias_pattern: str | None = None  # for names that vary by project ("<Project> Issue")
+    required: bool = False
+    kind: str = "text"
+
+    def matches(self, key: str) -> bool:
+        folded = fold(key)
+        if folded == fold(self.name) or folded in {fold(a) for a in self.aliases}:
+            return True
+        return bool(self.alias_pattern and re.fullmatch(self.alias_pattern, key.strip(), re.I))
+
+
+@dataclass(frozen=True)
+class StatusSpec:
+    name: str
+    spellings: tuple[str, ...] = ()
+    terminal: bool = False
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    variants: tuple[str, ...] = ()
+    required: bool = True
+
+    def matches(self, title: str) -> bool:
+        folded = fold(title)
+        return folded == fold(self.name) or folded in {fold(v) for v in self.variants}
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    file: str
+    row_id_pattern: str  # finds the id in a row's first cell ("KLIP-12: ...")
+    status_column: str = "Status"
+    next_number_pattern: str | None = None  # a line holding the next free number
+
+
+@dataclass(frozen=True)
+class Scheme:
+    name: str
+    description: str
+    file_pattern: str  # regex over the file name with an `id` group
+    id_kind: str  # "number" or "date"
+    id_label: str  # how an id is written for people: "KLIP-{id}"
+    file_format: str  # how `new` names a file: "klip-{id}-{slug}.md", "{date}_{slug}.md"
+    template: str  # the template's file name in a proposal folder
+    title_pattern: str | None  # regex over the H1 with optional `id` and `title` groups
+    title_keys: tuple[str, ...]  # front-matter keys that hold the title
+    metadata_style: str  # how `new` and `status` write fields: "inline" or "bullets"
+    fields: tuple[FieldSpec, ...]
+    statuses: tuple[StatusSpec, ...]
+    sections: tuple[SectionSpec, ...]
+    index: IndexSpec | None
+    placeholders: tuple[str, ...] = ()  # values that are template text wherever they appear
+    undecided: tuple[str, ...] = ()  # values that mean "not decided yet" (TBD)
+    draft_id: str | None = None  # an id that marks an undated draft ("00000000")
+    detect_patterns: tuple[str, ...] = field(default=())  # extra file names that reveal it
+
+    @cached_property
+    def file_regex(self) -> re.Pattern[str]:
+        return re.compile(self.file_pattern)
+
+    @cached_property
+    def title_regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.title_pattern, re.I) if self.title_pattern else None
+
+    @cached_property
+    def spelling_map(self) -> dict[str, str]:
+        """Every accepted spelling, folded, to its canonical status name."""
+        mapping: dict[str, str] = {}
+        for status in self.statuses:
+            for spelling in (status.name, *status.spellings):
+                mapping[fold(spelling)] = status.name
+        return mapping
+
+    def field_for(self, key: str) -> FieldSpec | None:
+        for spec in self.fields:
+            if spec.matches(key):
+                return spec
+        return None
+
+    def field_of_kind(self, kind: str) -> FieldSpec | None:
+        for spec in self.fields:
+            if spec.kind == kind:
+                return spec
+        return None
+
+    def canonical_status(self, value: str) -> str | None:
+        """The canonical status for a written value, or None when it is no status."""
+        folded = fold(clean_value(value)).rstrip(".")
+        return self.spelling_map.get(folded)
+
+    def file_name(self, proposal_id: str, slug: str) -> str:
+        """A file name in the scheme's format."""
+        return self.file_format.format(id=proposal_id, date=proposal_id[:8], slug=slug)
+
+    @property
+    def file_example(self) -> str:
+        return self.file_name("12" if self.id_kind == "number" else "20240131", "short-title")
+
+    def label(self, proposal_id: str) -> str:
+        return self.id_label.format(id=proposal_id)
+
+    def sort_key(self, proposal_id: str | None) -> tuple[int, str]:
+        if proposal_id is None:
+            return (sys.maxsize, "")
+        if self.id_kind == "number" and proposal_id.isdigit():
+            return (int(proposal_id), "")
+        return (0, proposal_id)
+
+
+def _tuple(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(str(v) for v in data.get(key, ()))
+
+
+def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
+    """Build a Scheme from a parsed TOML table; `origin` names the file for errors."""
+    try:
+        files, title, index = data["files"], data.get("title", {}), data.get("index")
+        fields = tuple(
+            FieldSpec(
+                name=f["name"],
+                aliases=_tuple(f, "aliases"),
+                alias_pattern=f.get("alias_pattern"),
+                required=bool(f.get("required", False)),
+                kind=f.get("kind", "text"),
+            )
+            for f in data.get("fields", ())
+        )
+        for spec in fields:
+            if spec.kind not in FIELD_KINDS:
+                raise FatalError(f"{origin}: field {spec.name!r} has unknown kind {spec.kind!r}")
+        return Scheme(
+            name=data["name"],
+            description=data.get("description", ""),
+            file_pattern=files["pattern"],
+            id_kind=files.get("id_kind", "number"),
+            id_label=files.get("id_label", "{id}"),
+            file_format=files["format"],
+            template=files.get("template", ""),
+            draft_id=files.get("draft_id"),
+            detect_patterns=_tuple(files, "detect"),
+            title_pattern=title.get("pattern"),
+            title_keys=_tuple(title, "front_matter_keys") or ("title",),
+            metadata_style=data.get("metadata", {}).get("style", "inline"),
+            fields=fields,
+            statuses=tuple(
+                StatusSpec(s["name"], _tuple(s, "spellings"), bool(s.get("terminal", False)))
+                for s in data.get("statuses", ())
+            ),
+            sections=tuple(
+                SectionSpec(s["name"], _tuple(s, "variants"), bool(s.get("required", True)))
+                for s in data.get("sections", ())
+            ),
+            index=IndexSpec(
+                file=index["file"],
+                row_id_pattern=index["row_id_pattern"],
+                status_column=index.get("status_column", "Status"),
+                next_number_pattern=index.get("next_number_pattern"),
+            )
+            if index
+            else None,
+            placeholders=_tuple(data.get("values", {}), "placeholders"),
+            undecided=_tuple(data.get("values", {}), "undecided"),
+        )
+    except KeyError as exc:
+        raise FatalError(f"{origin}: scheme is missing the key {exc.args[0]!r}") from None
+    except re.error as exc:
+        raise FatalError(f"{origin}: a pattern is not a valid regular expression: {exc}") from None
+
+
+BUILTIN_NAMES = ("klip", "rfc")
+
+
+def builtin_scheme(name: str) -> Scheme:
+    """One of the schemes shipped with rfcdesk, by name."""
+    if name not in BUILTIN_NAMES:
+        known = ", ".join(BUILTIN_NAMES)
+        raise FatalError(f"unknown scheme {name!r}; the built-in schemes are: {known}")
+    return _load_builtin(name)
+
+
+_CACHE: dict[str, Scheme] = {}
+
+
+def _load_builtin(name: str) -> Scheme:
+    if name not in _CACHE:
+        text = resources.files("rfcdesk.schemes").joinpath(f"{name}.toml").read_text("utf-8")
+        _CACHE[name] = scheme_from_toml(tomllib.loads(text), f"built-in scheme {name}")
+    return _CACHE[name]
+
+
+def builtin_template(name: str) -> str:
+    """The built-in template text used when a folder has no template of its own."""
+    return resources.files("rfcdesk.schemes").joinpath(f"{name}-template.md").read_text("utf-8")
