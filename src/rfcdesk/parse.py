@@ -237,6 +237,10 @@ def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
         title_id = str(int(match["id"])) if match["id"] else None
         title = match["title"].strip() or None
 
+    if title is None and scheme.title_field:
+        named = next((f for f in fields if f.name == scheme.title_field and f.value), None)
+        title, title_line = (named.value, named.line) if named else (None, title_line)
+
     name = path.rsplit("/", 1)[-1]
     proposal_id, matched = file_id(scheme, name)
     if proposal_id is None:

@@ -96,6 +96,7 @@ class Scheme:
     template: str  # the template's file name in a proposal folder
     title_pattern: str | None  # regex over the H1 with optional `id` and `title` groups
     title_keys: tuple[str, ...]  # front-matter keys that hold the title
+    title_field: str | None  # a metadata field that holds the title when nothing else does
     metadata_style: str  # how `new` and `status` write fields: "inline" or "bullets"
     fields: tuple[FieldSpec, ...]
     statuses: tuple[StatusSpec, ...]
@@ -192,6 +193,7 @@ def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
             detect_patterns=_tuple(files, "detect"),
             title_pattern=title.get("pattern"),
             title_keys=_tuple(title, "front_matter_keys") or ("title",),
+            title_field=title.get("field"),
             metadata_style=data.get("metadata", {}).get("style", "inline"),
             fields=fields,
             statuses=tuple(
