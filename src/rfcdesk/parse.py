@@ -97,10 +97,10 @@ def _front_matter(
         data = yaml.load(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = first + (mark.line if mark else 0)
+        line, col = (first + mark.line, mark.column + 1) if mark else (first, 1)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         message = f"front matter is not valid YAML: {problem}"
-        return {}, end, [_diag(path, line, 1, "F006", message)]
+        return {}, end, [_diag(path, line, col, "F006", message)]
     if data is None:
         return {}, end, []
     if not isinstance(data, dict):
