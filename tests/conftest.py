@@ -10,7 +10,9 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test gets its own parse cache, never the developer's."""
     monkeypatch.setenv("RFCDESK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 

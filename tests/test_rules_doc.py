@@ -31,7 +31,7 @@ def _examples() -> list[Example]:
     text = DOC.read_text(encoding="utf-8")
     parts = _HEADING.split(text)[1:]
     examples = []
-    for code, name, body in zip(parts[0::3], parts[1::3], parts[2::3]):
+    for code, name, body in zip(parts[0::3], parts[1::3], parts[2::3], strict=True):
         if "Bad:" not in body:
             continue
         bad_part, _, good_part = body.partition("Good:")

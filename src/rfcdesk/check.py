@@ -43,8 +43,9 @@ def diagnose(
     return sorted([*folder.extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
 
 
-def run_check(path: Path, options: CheckOptions, out: TextIO = sys.stdout) -> int:
+def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> int:
     """Check the folder at `path`; print the report; return the exit code."""
+    out = out or sys.stdout
     load_all()
     config = load_config(path)
     select = options.select or config.select

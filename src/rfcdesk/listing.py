@@ -70,8 +70,9 @@ def run_list(
     author: str | None = None,
     output_format: str = "table",
     scheme: str | None = None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
+    out = out or sys.stdout
     folder = open_folder(load_config(path), scheme)
     records = [proposal_record(folder, p) for p in select_proposals(folder, status, author)]
     if output_format == "json":
@@ -130,7 +131,8 @@ def find_proposal(folder: Folder, wanted: str) -> Proposal:
     raise FatalError(f"no proposal `{wanted}` in {folder.root}", EXIT_FINDINGS)
 
 
-def run_show(path: Path, wanted: str, scheme: str | None = None, out: TextIO = sys.stdout) -> int:
+def run_show(path: Path, wanted: str, scheme: str | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     folder = open_folder(load_config(path), scheme)
     proposal = find_proposal(folder, wanted)
     label = folder.scheme.label(proposal.id) if proposal.id else proposal.path
