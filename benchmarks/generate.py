@@ -57,21 +57,26 @@ GUIDANCE = {
     "Security Implications": "Say what new risks appear and how access stays controlled.",
 }
 
-TECH_WORDS = (
+
+def word_list(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+TECH_WORDS = word_list(
     "stream table query topic partition offset window join schema record key value "
     "state store cluster node server client request response latency throughput buffer "
     "commit snapshot replica leader follower metadata config setting endpoint format "
     "serializer timestamp retention compaction index cache batch rebalance checkpoint "
     "operator plan function aggregate filter projection column row type null error limit"
-).split()
-PLAIN_WORDS = (
+)
+PLAIN_WORDS = word_list(
     "the a an of to in for on with by from that this which when each every some more less "
     "we users it they can should would will may must not only also then so but and or "
     "new old first last same other simple hard easy fast slow large small often rarely "
     "make keep read write add remove change support allow avoid handle expose return build"
-).split()
-FIRST_NAMES = "Ada Bo Chen Dara Emil Faye Goran Hana Ivo Jun Kira Lev Mina Noor Otto Pia".split()
-SYLLABLES = "ka lo mi ne ru sa ti vo ze bra cle dro fli gra plu stro tek vin mar dol".split()
+)
+FIRST_NAMES = word_list("Ada Bo Chen Dara Emil Faye Goran Hana Ivo Jun Kira Lev Mina Noor Otto Pia")
+SYLLABLES = word_list("ka lo mi ne ru sa ti vo ze bra cle dro fli gra plu stro tek vin mar dol")
 CODE_LANGS = ("sql", "java", "json", "", "text")
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -113,7 +118,7 @@ def invent_word(rng: random.Random) -> str:
 def build_lexicon(rng: random.Random, pool: int = 6000) -> Lexicon:
     """Words weighted towards the domain, and sentences to draw paragraphs from."""
     invented = tuple(invent_word(rng) for _ in range(400))
-    words = tuple(TECH_WORDS) * 3 + tuple(PLAIN_WORDS) * 4 + invented
+    words = TECH_WORDS * 3 + PLAIN_WORDS * 4 + invented
     sentences = tuple(make_sentence(rng, words) for _ in range(pool))
     return Lexicon(words, sentences)
 
@@ -148,8 +153,12 @@ def file_name(plan: Plan) -> str:
     return f"klip-{plan.number}-{plan.slug}.md"
 
 
+def prose(rng: random.Random, lexicon: Lexicon) -> str:
+    return " ".join(rng.choices(lexicon.sentences, k=rng.randint(2, 9)))
+
+
 def paragraph(rng: random.Random, lexicon: Lexicon) -> str:
-    return wrap(" ".join(rng.choices(lexicon.sentences, k=rng.randint(2, 9))), rng)
+    return wrap(prose(rng, lexicon), rng)
 
 
 def wrap(text: str, rng: random.Random) -> str:
@@ -203,7 +212,7 @@ def table(rng: random.Random, lexicon: Lexicon) -> str:
     header = [w.capitalize() for w in rng.choices(lexicon.words, k=columns)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * columns]
     for _ in range(rng.randint(2, 8)):
-        cells = rng.choices(lexicon.words + ("yes", "no", "n/a"), k=columns)
+        cells = rng.choices((*lexicon.words, "yes", "no", "n/a"), k=columns)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -330,12 +339,12 @@ def render_proposal(
     )
     parts = [title_line(rng, plan), "\n".join(field_lines(rng, status, release, discussion))]
     if rng.random() >= 0.03:
-        parts.append(wrap(f"**tl;dr:** {paragraph(rng, lexicon)}", rng))
+        parts.append(wrap(f"**tl;dr:** {prose(rng, lexicon)}", rng))
     images: list[str] = []
     # Each section overshoots its budget by half a block on average; leave room for that.
     budget = target_size(rng) - sum(len(p) for p in parts) - 1_500
     total_share = sum(SECTION_SHARE)
-    for name, share in zip(SECTIONS, SECTION_SHARE):
+    for name, share in zip(SECTIONS, SECTION_SHARE, strict=True):
         roll = rng.random()
         if roll < 0.04:
             continue

@@ -133,5 +133,5 @@ def show(proposal_id: str, path: Path, scheme: str | None) -> None:
 @main.command()
 def rules() -> None:
     """List every rule: code, name, default severity and summary."""
-    for rule in load_all().values():
+    for _code, rule in sorted(load_all().items()):
         click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}")
