@@ -435,7 +435,7 @@ def write_folder(directory: Path, count: int, seed: int = 0) -> None:
         (directory / file_name(plan)).write_bytes(encode(rendered.text, rng))
         for image_path in rendered.images:
             (directory / image_path).write_bytes(PNG)
-        proposals.append(rendered)
+        proposals.append(rendered._replace(text=""))  # the index needs no text; keep memory flat
     (directory / "klip-template.md").write_text(render_template())
     (directory / "README.md").write_text(render_index(proposals, random.Random(f"index:{seed}")))
 

@@ -13,9 +13,10 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from rfcdesk import __version__
-from rfcdesk.model import Proposal
+from rfcdesk.model import Diagnostic, Proposal
 from rfcdesk.scheme import Scheme
 
 FORMAT = 1
@@ -35,16 +36,48 @@ def cache_file(root: Path, scheme: Scheme) -> Path:
     return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".pickle")
 
 
-def load(path: Path) -> Entries:
+class Result(NamedTuple):
+    """A whole check's outcome, reused while no file in the folder changed."""
+
+    key: str
+    diagnostics: list[Diagnostic]
+    files: int
+    outside: dict[str, bool]  # link targets outside the folder, and whether they existed
+
+
+def result_file(root: Path) -> Path:
+    key = f"result\0{FORMAT}\0{__version__}\0{root.resolve()}"
+    return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".result.pickle")
+
+
+def load_result(root: Path, key: str) -> Result | None:
+    """The stored result for this key, if every outside link target is as it was."""
+    data = load_any(result_file(root))
+    if not isinstance(data, Result) or data.key != key:
+        return None
+    if any((root / path).exists() != existed for path, existed in data.outside.items()):
+        return None
+    return data
+
+
+def save_result(root: Path, result: Result) -> None:
+    save(result_file(root), result)
+
+
+def load_any(path: Path) -> object:
     try:
         with path.open("rb") as handle:
-            data = pickle.load(handle)
+            return pickle.load(handle)
     except Exception:  # a missing, truncated or foreign cache is no cache
-        return {}
+        return None
+
+
+def load(path: Path) -> Entries:
+    data = load_any(path)
     return data if isinstance(data, dict) else {}
 
 
-def save(path: Path, entries: Entries) -> None:
+def save(path: Path, entries: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")

@@ -6,13 +6,15 @@ import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from rfcdesk import cache
 from rfcdesk.baseline import apply_baseline, read_baseline, write_baseline
-from rfcdesk.config import load_config
+from rfcdesk.config import Config, load_config
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.model import Diagnostic, Severity
+from rfcdesk.repo import tree_fingerprint
 from rfcdesk.report import FORMATTERS, Report
-from rfcdesk.rules import RULES, load_all, run_rules
+from rfcdesk.rules import RULES, Context, load_all, run_rules
 
 
 class CheckOptions(NamedTuple):
@@ -38,9 +40,40 @@ def diagnose(
     folder: Folder, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
 ) -> list[Diagnostic]:
     """All diagnostics for an opened folder."""
+    return _diagnose(folder, folder.context(), select, ignore)
+
+
+def _diagnose(
+    folder: Folder, ctx: Context, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> list[Diagnostic]:
     load_all()
-    found = run_rules(folder.context(), select or ("",), ignore)
+    found = run_rules(ctx, select or ("",), ignore)
     return sorted([*folder.extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
+
+
+def _cached_diagnose(
+    path: Path,
+    config: Config,
+    options: CheckOptions,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> tuple[list[Diagnostic], Path, int]:
+    """Diagnostics, folder root and proposal count; reused whole when no file changed."""
+    root = config.folder
+    key = "\0".join(
+        [tree_fingerprint(root), repr(options.scheme), repr(config), repr(select), repr(ignore)]
+    )
+    if options.use_cache:
+        stored = cache.load_result(root, key)
+        if stored is not None:
+            return stored.diagnostics, root, stored.files
+    folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
+    ctx = folder.context()
+    diagnostics = _diagnose(folder, ctx, select, ignore)
+    if options.use_cache:
+        result = cache.Result(key, diagnostics, len(folder.proposals), ctx.outside)
+        cache.save_result(root, result)
+    return diagnostics, folder.root, len(folder.proposals)
 
 
 def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> int:
@@ -51,16 +84,13 @@ def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> i
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)
-    folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
-    diagnostics = diagnose(folder, select, ignore)
+    diagnostics, root, files = _cached_diagnose(path, config, options, select, ignore)
     if options.write_baseline:
         write_baseline(options.write_baseline, diagnostics)
     hidden = 0
     if options.baseline:
         diagnostics, hidden = apply_baseline(diagnostics, read_baseline(options.baseline))
-    report = Report(
-        diagnostics, folder.root, len(folder.proposals), hidden, options.statistics, options.color
-    )
+    report = Report(diagnostics, root, files, hidden, options.statistics, options.color)
     print(FORMATTERS[options.output_format](report), file=out)
     if options.write_baseline:
         print(f"Baseline written to {options.write_baseline}.", file=sys.stderr)

@@ -39,11 +39,14 @@ class Folder(NamedTuple):
 
     def context(self) -> Context:
         tree: frozenset[str] | None = None
+        outside: dict[str, bool] = {}
 
         def exists(path: str) -> bool:
             nonlocal tree
             if path.startswith("../"):
-                return (self.root / path).exists()
+                if path not in outside:
+                    outside[path] = (self.root / path).exists()
+                return outside[path]
             if tree is None:
                 tree = list_tree(self.root)
             return path in tree or path == "."
@@ -57,6 +60,8 @@ class Folder(NamedTuple):
             self.index_suppressed,
             exists,
             by_path,
+            tuple(sorted(by_path)),
+            outside,
         )
 
 

@@ -19,7 +19,6 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_STRIKETHROUGH
     | pyromark.Options.ENABLE_YAML_STYLE_METADATA_BLOCKS
 )
-_SPACE = re.compile(r"\s+")
 _NEWLINE = re.compile(rb"\n")
 
 
@@ -71,7 +70,7 @@ class Outline(NamedTuple):
 
 def digest(text: str) -> int:
     """A stable 64-bit digest of text with runs of white space folded."""
-    folded = _SPACE.sub(" ", text).strip().casefold()
+    folded = " ".join(text.split()).casefold()
     return int.from_bytes(blake2b(folded.encode(), digest_size=8).digest(), "big")
 
 
@@ -95,8 +94,8 @@ class _Lines:
 _BLOCK_KINDS = frozenset({"Paragraph", "List", "CodeBlock", "Table", "BlockQuote", "HtmlBlock"})
 
 
-def _kind(tag: Any) -> str:
-    return tag if isinstance(tag, str) else next(iter(tag))
+_BUFFERED = frozenset({"Paragraph", "Item", "Heading", "TableCell"})
+_INLINE = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
 
 
 def parse(text: str) -> Outline:
@@ -119,68 +118,74 @@ def parse(text: str) -> Outline:
     table: dict[str, Any] | None = None
     cell_links: list[str] = []
 
-    for event, rng in pyromark.events_with_range(text, options=_OPTIONS):
-        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
+    # The hot loop of every cold `check`: the common events (text, emphasis) leave early.
+    stream: Any = pyromark.events_with_range(text, options=_OPTIONS)  # events are plain dicts
+    for event, rng in stream:
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
             if buffers and event != "Rule":
                 buffers[-1].append(" ")
             continue
-        key: str
-        value: Any
-        key, value = next(iter(event.items()))
-        if key == "Text" or key == "Code":
-            if in_meta:
+        value: Any = event.get("Text") or event.get("Code")
+        if value is not None:
+            if buffers:
+                buffers[-1].append(value)
+            elif in_meta:
                 first = front_matter[1] if front_matter else lines.line(rng["start"])
                 front_matter = ((front_matter[0] if front_matter else "") + value, first)
-            elif buffers:
-                buffers[-1].append(value)
             continue
-        if key == "Html" or key == "InlineHtml":
-            if value.strip() and not value.strip().startswith("<!--"):
-                html_only = False
-            continue
-        kind = _kind(value)
-        if key == "Start":
-            start = rng["start"]
-            if kind == "MetadataBlock":
-                in_meta = True
+        tag = event.get("Start")
+        if tag is not None:
+            kind = tag if type(tag) is str else next(iter(tag))
+            if kind in _INLINE:
                 continue
+            start = rng["start"]
             if kind in _BLOCK_KINDS:
                 if depth == 0:
                     html_only = True
                 depth += 1
-            if kind == "CodeBlock":
-                code_lines.append((lines.line(start), lines.line(max(start, rng["end"] - 1))))
-            elif kind in ("Heading", "Paragraph", "Item", "TableCell"):
+            if kind in _BUFFERED:
                 buffers.append([])
                 buffer_starts.append(start)
-            elif kind in ("Link", "Image"):
-                target = value[kind]["dest_url"]
+            elif kind == "Link" or kind == "Image":
+                target = tag[kind]["dest_url"]
                 line, col = lines.pos(start)
                 links.append(OutlineLink(target, line, col, kind == "Image"))
                 if table is not None:
                     cell_links.append(target)
+            elif kind == "CodeBlock":
+                code_lines.append((lines.line(start), lines.line(max(start, rng["end"] - 1))))
+            elif kind == "MetadataBlock":
+                in_meta = True
             elif kind == "Table":
                 table = {"line": lines.line(start), "header": [], "rows": [], "row": []}
             elif kind == "TableRow":
                 assert table is not None
                 table["row"] = [lines.line(start)]
             continue
-        # key == "End"
+        tag = event.get("End")
+        if tag is None:  # Html, InlineHtml, FootnoteReference, ...
+            html = event.get("Html") or event.get("InlineHtml")
+            if html and html.strip() and not html.strip().startswith("<!--"):
+                html_only = False
+            continue
+        kind = tag if type(tag) is str else next(iter(tag))
+        if kind in _INLINE:
+            continue
         if kind == "MetadataBlock":
             in_meta = False
             continue
-        if kind == "Heading":
-            parts = buffers.pop()
-            start = buffer_starts.pop()
-            line, col = lines.pos(start)
-            level = int(value["Heading"][1]) if isinstance(value, dict) else 1
-            headings.append(Heading(level, "".join(parts).strip(), line, col))
-            blocks_after.append(0)
-        elif kind in ("Paragraph", "Item"):
+        if kind == "Paragraph" or kind == "Item":
             body = "".join(buffers.pop()).strip()
             start = buffer_starts.pop()
             if body:
                 texts.append(TextBlock(lines.line(start), digest(body), len(body)))
+        elif kind == "Heading":
+            parts = buffers.pop()
+            start = buffer_starts.pop()
+            line, col = lines.pos(start)
+            level = int(tag["Heading"][1]) if type(tag) is dict else 1
+            headings.append(Heading(level, "".join(parts).strip(), line, col))
+            blocks_after.append(0)
         elif kind == "TableCell":
             assert table is not None
             start = buffer_starts.pop()

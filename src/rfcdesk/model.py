@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from array import array
 from typing import NamedTuple
 
 
@@ -43,9 +44,15 @@ class Section(NamedTuple):
     col: int
     blocks: int  # content blocks directly under the heading (not counting subsections)
     has_subsections: bool
-    # (line, digest) of each paragraph or list item under the heading: enough to recognise
-    # text copied from the template without keeping the whole document in memory.
-    paragraphs: tuple[tuple[int, int], ...]
+    # (line, digest) pairs of each paragraph or list item under the heading, packed as
+    # unsigned 64-bit integers: enough to recognise text copied from the template without
+    # keeping the document, and cheap to cache for thousands of proposals.
+    packed_paragraphs: bytes
+
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """(line, digest) of each paragraph or list item directly under the heading."""
+        values = array("Q", self.packed_paragraphs)
+        return list(zip(values[0::2], values[1::2], strict=True))
 
 
 class Link(NamedTuple):

@@ -7,7 +7,9 @@ front matter. A UTF-8 BOM and CRLF line endings are accepted.
 
 from __future__ import annotations
 
+import bisect
 import re
+from array import array
 from typing import Any, NamedTuple
 
 import yaml
@@ -174,21 +176,30 @@ def _sections(
     outline: markdown.Outline, first: int, end_line: int
 ) -> tuple[list[Section], list[str]]:
     headings = outline.headings
+    texts = sorted(t for t in outline.texts if t.length >= MIN_GUIDANCE_LENGTH)
+    text_lines = [t.line for t in texts]
     sections: list[Section] = []
     for index in range(first, len(headings)):
         heading = headings[index]
         following = headings[index + 1] if index + 1 < len(headings) else None
         stop = following.line if following else end_line
-        paragraphs = tuple(
-            (t.line, t.digest)
-            for t in outline.texts
-            if heading.line < t.line < stop and t.length >= MIN_GUIDANCE_LENGTH
-        )
+        paragraphs = array("Q")
+        first_text = bisect.bisect_right(text_lines, heading.line)
+        for t in texts[first_text : bisect.bisect_left(text_lines, stop)]:
+            paragraphs.extend((t.line, t.digest))
         title = heading.text.strip().rstrip(":").strip()
         has_sub = following is not None and following.level > heading.level
         blocks = outline.blocks_after[index + 1]
         sections.append(
-            Section(title, heading.level, heading.line, heading.col, blocks, has_sub, paragraphs)
+            Section(
+                title,
+                heading.level,
+                heading.line,
+                heading.col,
+                blocks,
+                has_sub,
+                paragraphs.tobytes(),
+            )
         )
     return sections, [h.text for h in headings]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -67,6 +68,21 @@ def list_markdown(root: Path) -> list[str]:
         raise FatalError(f"{root}: cannot list the folder: {exc.strerror}") from None
     with entries:
         return sorted(e.name for e in entries if e.name.endswith(".md") and not e.is_dir())
+
+
+def tree_fingerprint(root: Path) -> str:
+    """A digest of every file's path, size and mtime below root: equal when nothing changed."""
+    digest = hashlib.sha256()
+    for directory, dirs, files in os.walk(root):
+        dirs.sort()
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in sorted(files):
+            try:
+                st = os.stat(os.path.join(directory, name))
+            except OSError:
+                continue
+            digest.update(f"{directory}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def list_tree(root: Path) -> frozenset[str]:

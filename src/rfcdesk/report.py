@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections import Counter
@@ -25,11 +26,16 @@ class Report(NamedTuple):
 
 def display_path(root: Path, path: str) -> str:
     """A diagnostic's path as the user should see it: relative to the working directory."""
-    full = root / path
+    return _display_path(str(root), path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(root: str, path: str, cwd: str) -> str:
+    full = os.path.join(root, path)
     try:
-        return os.path.relpath(full)
+        return os.path.relpath(full, cwd)
     except ValueError:  # another drive on Windows
-        return str(full)
+        return full
 
 
 def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
@@ -55,11 +61,11 @@ def format_text(report: Report) -> str:
     lines = []
     for d in report.diagnostics:
         where = f"{display_path(report.root, d.path)}:{d.line}:{d.col}:"
-        code = click.style(
-            d.code, fg="red" if d.severity is Severity.ERROR else "yellow", bold=True
-        )
-        text = f"{where} {code} {d.message} [{d.name}]"
-        lines.append(text if report.color else click.unstyle(text))
+        code = d.code
+        if report.color:
+            colour = "red" if d.severity is Severity.ERROR else "yellow"
+            code = click.style(code, fg=colour, bold=True)
+        lines.append(f"{where} {code} {d.message} [{d.name}]")
     if report.statistics and report.diagnostics:
         lines.append("")
         names = {d.code: d.name for d in report.diagnostics}

@@ -52,9 +52,12 @@ class FieldSpec:
     required: bool = False
     kind: str = "text"
 
+    @cached_property
+    def folded_names(self) -> frozenset[str]:
+        return frozenset(fold(n) for n in (self.name, *self.aliases))
+
     def matches(self, key: str) -> bool:
-        folded = fold(key)
-        if folded == fold(self.name) or folded in {fold(a) for a in self.aliases}:
+        if fold(key) in self.folded_names:
             return True
         return bool(self.alias_pattern and re.fullmatch(self.alias_pattern, key.strip(), re.I))
 
@@ -72,9 +75,12 @@ class SectionSpec:
     variants: tuple[str, ...] = ()
     required: bool = True
 
+    @cached_property
+    def folded_names(self) -> frozenset[str]:
+        return frozenset(fold(n) for n in (self.name, *self.variants))
+
     def matches(self, title: str) -> bool:
-        folded = fold(title)
-        return folded == fold(self.name) or folded in {fold(v) for v in self.variants}
+        return fold(title) in self.folded_names
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,10 @@ class Scheme:
             for spelling in (status.name, *status.spellings):
                 mapping[fold(spelling)] = status.name
         return mapping
+
+    @cached_property
+    def undecided_folded(self) -> frozenset[str]:
+        return frozenset(fold(u) for u in self.undecided)
 
     def field_for(self, key: str) -> FieldSpec | None:
         for spec in self.fields:

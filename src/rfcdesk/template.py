@@ -41,7 +41,7 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
     else:
         top = min(s.level for s in parsed.sections)
         sections = tuple(_with_variants(scheme, s.title) for s in parsed.sections if s.level == top)
-    guidance = {digest for s in parsed.sections for _line, digest in s.paragraphs}
+    guidance = {digest for s in parsed.sections for _line, digest in s.paragraphs()}
     return TemplateInfo(
         source=source,
         sections=sections,

@@ -7,6 +7,7 @@ them into Diagnostics, applies `--select`/`--ignore` and inline suppressions, an
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Union
@@ -34,6 +35,14 @@ class Context(NamedTuple):
     index_suppressed: frozenset[str]
     exists: Callable[[str], bool]
     by_path: Mapping[str, Proposal]
+    sorted_paths: tuple[str, ...]
+    outside: dict[str, bool]  # paths outside the folder looked up by `exists`, and the answers
+
+    def names_starting(self, prefix: str) -> list[str]:
+        """Proposal paths that start with a prefix."""
+        start = bisect.bisect_left(self.sorted_paths, prefix)
+        end = bisect.bisect_left(self.sorted_paths, prefix + "\U0010ffff")
+        return list(self.sorted_paths[start:end])
 
 
 ProposalCheck = Callable[[Proposal, Context], Iterator[Finding]]
@@ -99,25 +108,27 @@ def run_rules(
     suppressed = {p.path: p.suppressed for p in ctx.proposals}
     if ctx.index_table is not None:
         suppressed[ctx.index_table.path] = ctx.index_suppressed
+    active = {code for code in RULES if enabled(code, select, ignore)}
+    per_proposal = [r for r in RULES.values() if r.scope == "proposal" and r.code in active]
     found: list[Diagnostic] = []
     for proposal in ctx.proposals:
         if proposal.load_error is not None:
             found.append(proposal.load_error)
             continue
         found.extend(proposal.diagnostics)
-        for rule in RULES.values():
-            if rule.scope == "proposal" and enabled(rule.code, select, ignore):
-                check: ProposalCheck = rule.check  # type: ignore[assignment]
-                found.extend(_diagnose(rule, check(proposal, ctx)))
+        for rule in per_proposal:
+            check: ProposalCheck = rule.check  # type: ignore[assignment]
+            found.extend(_diagnose(rule, check(proposal, ctx)))
     for rule in RULES.values():
-        if rule.scope == "folder" and enabled(rule.code, select, ignore):
+        if rule.scope == "folder" and rule.code in active:
             folder_check: FolderCheck = rule.check  # type: ignore[assignment]
             found.extend(_diagnose(rule, folder_check(ctx)))
+    empty: frozenset[str] = frozenset()
     kept = [
         d
         for d in found
-        if enabled(d.code, select, ignore)
-        and not _silenced(d.code, suppressed.get(d.path, frozenset()))
+        if d.code in active
+        and not (suppressed.get(d.path) and _silenced(d.code, suppressed.get(d.path, empty)))
     ]
     return sorted(set(kept), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
 

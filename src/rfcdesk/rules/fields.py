@@ -26,7 +26,7 @@ def is_placeholder(field: Field, ctx: Context) -> bool:
 
 
 def is_undecided(field: Field, scheme: Scheme) -> bool:
-    return fold(field.value) in {fold(u) for u in scheme.undecided}
+    return fold(field.value) in scheme.undecided_folded
 
 
 @register("M001", "missing-field", "A required field is missing or empty.")

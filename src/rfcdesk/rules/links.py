@@ -36,8 +36,13 @@ def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[L
 
 
 def _hint(ctx: Context, path: str) -> str:
-    # Only names that start alike are compared: difflib over a whole large folder is slow.
-    names = [name for name in ctx.by_path if name[:6] == path[:6]]
+    # A name with an id is compared with the proposals that have that id; others with
+    # names that start alike. difflib over a whole large folder would be slow.
+    match = ctx.scheme.file_regex.match(path)
+    prefix = (
+        path[: match.end("id")] if match and "id" in match.groupdict() else path[: len(path) // 2]
+    )
+    names = ctx.names_starting(prefix)[:50]
     close = difflib.get_close_matches(path, names, n=1, cutoff=0.8)
     return f" (did you mean `{close[0]}`?)" if close else ""
 

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
 from rfcdesk.rules import Context, Finding, register
+from rfcdesk.scheme import fold
 
 
 @register("S001", "missing-section", "A required section is missing.", Severity.WARNING)
 def missing_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    titles = {fold(s.title) for s in proposal.sections}
     for spec in ctx.template.sections:
-        if spec.required and not any(spec.matches(s.title) for s in proposal.sections):
+        if spec.required and not spec.folded_names & titles:
             yield Finding(
                 proposal.path,
                 proposal.title_line or 1,
@@ -40,7 +42,7 @@ def empty_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 def template_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     guidance = ctx.template.guidance
     for section in proposal.sections:
-        copied = [line for line, digest in section.paragraphs if digest in guidance]
+        copied = [line for line, digest in section.paragraphs() if digest in guidance]
         if copied:
             yield Finding(
                 proposal.path,
