@@ -14,7 +14,7 @@ from rfcdesk.folder import Folder, open_folder
 from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.repo import tree_fingerprint
 from rfcdesk.report import FORMATTERS, Report
-from rfcdesk.rules import RULES, Context, load_all, run_rules
+from rfcdesk.rules import RULES, Context, enabled, load_all, run_rules
 
 
 class CheckOptions(NamedTuple):
@@ -48,7 +48,8 @@ def _diagnose(
 ) -> list[Diagnostic]:
     load_all()
     found = run_rules(ctx, select or ("",), ignore)
-    return sorted([*folder.extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
+    extra = [d for d in folder.extra if enabled(d.code, select or ("",), ignore)]
+    return sorted([*extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
 
 
 def _cached_diagnose(
@@ -84,7 +85,7 @@ def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> i
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)
-    diagnostics, root, files = _cached_diagnose(path, config, options, select, ignore)
+    diagnostics, root, files = _cached_diagnose(config, options, select, ignore)
     if options.write_baseline:
         write_baseline(options.write_baseline, diagnostics)
     hidden = 0
