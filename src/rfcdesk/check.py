@@ -53,7 +53,6 @@ def _diagnose(
 
 
 def _cached_diagnose(
-    path: Path,
     config: Config,
     options: CheckOptions,
     select: tuple[str, ...],
