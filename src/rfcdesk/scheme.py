@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from typing import Any
@@ -111,7 +111,6 @@ class Scheme:
     placeholders: tuple[str, ...] = ()  # values that are template text wherever they appear
     undecided: tuple[str, ...] = ()  # values that mean "not decided yet" (TBD)
     draft_id: str | None = None  # an id that marks an undated draft ("00000000")
-    detect_patterns: tuple[str, ...] = field(default=())  # extra file names that reveal it
 
     @cached_property
     def file_regex(self) -> re.Pattern[str]:
@@ -200,7 +199,6 @@ def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
             file_format=files["format"],
             template=files.get("template", ""),
             draft_id=files.get("draft_id"),
-            detect_patterns=_tuple(files, "detect"),
             title_pattern=title.get("pattern"),
             title_keys=_tuple(title, "front_matter_keys") or ("title",),
             title_field=title.get("field"),
