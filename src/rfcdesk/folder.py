@@ -138,9 +138,12 @@ def load_proposals(
     entries = cache.load(path) if use_cache else {}
     fresh: cache.Entries = {}
     todo: list[str] = []
+    keys: dict[str, tuple[int, int] | None] = {}
     result: dict[str, Proposal] = {}
     for name in names:
-        key = _stat_key(root, name)
+        # Stat before reading: a file edited while it is parsed then misses next time,
+        # instead of its old text being cached under its new mtime.
+        key = keys[name] = _stat_key(root, name)
         hit = entries.get(name)
         if key is not None and hit is not None and (hit[0], hit[1]) == key:
             result[name] = hit[2]
@@ -149,7 +152,7 @@ def load_proposals(
             todo.append(name)
     for proposal in _parse_all(root, todo, scheme, jobs):
         result[proposal.path] = proposal
-        key = _stat_key(root, proposal.path)
+        key = keys[proposal.path]
         if key is not None and proposal.load_error is None:
             fresh[proposal.path] = (key[0], key[1], proposal)
     if use_cache and (todo or len(fresh) != len(entries)):

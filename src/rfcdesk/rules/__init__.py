@@ -127,8 +127,7 @@ def run_rules(
     kept = [
         d
         for d in found
-        if d.code in active
-        and not (suppressed.get(d.path) and _silenced(d.code, suppressed.get(d.path, empty)))
+        if d.code in active and not _silenced(d.code, suppressed.get(d.path, empty))
     ]
     return sorted(set(kept), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
 
