@@ -8,6 +8,7 @@ from typing import NamedTuple, TextIO
 
 from rfcdesk import cache
 from rfcdesk.baseline import apply_baseline, read_baseline, write_baseline
+from rfcdesk.collisions import CODE, shared_ids
 from rfcdesk.config import Config, load_config
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
@@ -28,6 +29,7 @@ class CheckOptions(NamedTuple):
     jobs: int | None = None
     statistics: bool = False
     color: bool = False
+    against: str | None = None  # a git ref whose proposals may share our ids
 
 
 def _validate_codes(codes: tuple[str, ...]) -> None:
@@ -85,6 +87,12 @@ def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> i
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)
     diagnostics, root, files = _cached_diagnose(config, options, select, ignore)
+    if options.against and enabled(CODE, select or ("",), ignore):
+        folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
+        found = shared_ids(
+            folder.root, folder.scheme, folder.proposals, folder.index_table, options.against
+        )
+        diagnostics = sorted([*diagnostics, *found], key=lambda d: (d.path, d.line, d.col, d.code))
     if options.write_baseline:
         write_baseline(options.write_baseline, diagnostics)
     hidden = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,13 @@ from typing import Any
 import click
 
 from rfcdesk import __version__
+from rfcdesk.author import NewOptions, run_new
 from rfcdesk.check import CheckOptions, run_check
 from rfcdesk.errors import FatalError
 from rfcdesk.listing import run_list, run_show
+from rfcdesk.move import MoveOptions, run_status
+from rfcdesk.reindex import run_index
+from rfcdesk.renumber import run_renumber
 from rfcdesk.rules import load_all
 from rfcdesk.scheme import BUILTIN_NAMES
 
@@ -74,6 +79,11 @@ def main() -> None:
     "--jobs", type=click.IntRange(min=1), help="Worker processes for parsing (default: all cores)."
 )
 @click.option("--statistics", is_flag=True, help="Count findings per rule code after the list.")
+@click.option(
+    "--against",
+    metavar="REF",
+    help="Also report ids this branch shares with a different proposal on REF (D002).",
+)
 def check(
     path: Path,
     scheme: str | None,
@@ -85,6 +95,7 @@ def check(
     no_cache: bool,
     jobs: int | None,
     statistics: bool,
+    against: str | None,
 ) -> None:
     """Lint the proposal folder at PATH. Exit 0: no errors; 1: errors; 2: usage or config error."""
     options = CheckOptions(
@@ -98,6 +109,7 @@ def check(
         jobs=jobs,
         statistics=statistics,
         color=sys.stdout.isatty(),
+        against=against,
     )
     _run(run_check, path, options)
 
@@ -135,3 +147,91 @@ def rules() -> None:
     """List every rule: code, name, default severity and summary."""
     for _code, rule in sorted(load_all().items()):
         click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}")
+
+
+_DRY_RUN = click.option(
+    "--dry-run", is_flag=True, help="Show the changes as a diff; write nothing."
+)
+
+
+@main.command()
+@click.argument("title")
+@_PATH
+@_SCHEME
+@click.option("--author", help="The author (default: git config user.name).")
+@click.option("--intent", is_flag=True, help="Only reserve the number in the index.")
+@click.option("--draft", is_flag=True, help="An undated draft (rfc: 00000000_name.md).")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The proposal's date (default: today).",
+)
+@click.option("--no-branches", is_flag=True, help="Ignore numbers used on other git branches.")
+@_DRY_RUN
+def new(
+    title: str,
+    path: Path,
+    scheme: str | None,
+    author: str | None,
+    intent: bool,
+    draft: bool,
+    day: dt.datetime | None,
+    no_branches: bool,
+    dry_run: bool,
+) -> None:
+    """Start a proposal: the next id, the template filled in, a row in the index."""
+    options = NewOptions(
+        title=title,
+        author=author,
+        intent=intent,
+        draft=draft,
+        date=day.date() if day else None,
+        dry_run=dry_run,
+        scheme=scheme,
+        branches=not no_branches,
+    )
+    _run(run_new, path, options)
+
+
+@main.command()
+@click.argument("proposal_id", metavar="ID")
+@click.argument("new_status", metavar="NEW_STATUS")
+@_PATH
+@_SCHEME
+@click.option("--force", is_flag=True, help="Allow a move the workflow does not list.")
+@click.option("--by", help="The proposal that replaces this one (for obsolete).")
+@_DRY_RUN
+def status(
+    proposal_id: str,
+    new_status: str,
+    path: Path,
+    scheme: str | None,
+    force: bool,
+    by: str | None,
+    dry_run: bool,
+) -> None:
+    """Move a proposal to NEW_STATUS in its document and in the index."""
+    options = MoveOptions(force=force, by=by, dry_run=dry_run, scheme=scheme)
+    _run(run_status, path, proposal_id, new_status, options)
+
+
+@main.command()
+@_PATH
+@_SCHEME
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 and show the diff if stale.")
+@_DRY_RUN
+def index(path: Path, scheme: str | None, check: bool, dry_run: bool) -> None:
+    """Rewrite the index table and the next-number line from the proposal files."""
+    _run(run_index, path, check, dry_run, scheme)
+
+
+@main.command()
+@click.argument("proposal_id", metavar="ID")
+@click.argument("new_id", metavar="NEW_ID")
+@_PATH
+@_SCHEME
+@_DRY_RUN
+def renumber(proposal_id: str, new_id: str, path: Path, scheme: str | None, dry_run: bool) -> None:
+    """Give a proposal a new number: file, title, links and mentions follow."""
+    _run(run_renumber, path, proposal_id, new_id, dry_run, scheme)

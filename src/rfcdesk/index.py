@@ -6,6 +6,7 @@ import re
 from typing import NamedTuple
 
 from rfcdesk import markdown
+from rfcdesk.indextable import MARK_END, MARK_START_PREFIX
 from rfcdesk.scheme import IndexSpec, fold
 
 # A `[text](target)` as people write it, spaces in the target included, so that a link
@@ -30,10 +31,12 @@ class NextNumber(NamedTuple):
 
 class IndexTable(NamedTuple):
     path: str
-    line: int  # where the table starts
+    line: int  # where the table starts (its header line); 0 when there is no table
     rows: tuple[IndexRow, ...]
     next_number: NextNumber | None
     status_column: bool  # whether the table has a status column
+    end_line: int = 0  # the table's last line
+    markers: tuple[int, int] | None = None  # lines of the generated block's start and end
 
 
 def parse_index(path: str, text: str, spec: IndexSpec) -> IndexTable | None:
@@ -41,13 +44,31 @@ def parse_index(path: str, text: str, spec: IndexSpec) -> IndexTable | None:
     text = text.lstrip("\ufeff")
     outline = markdown.parse(text)
     id_regex = re.compile(spec.row_id_pattern, re.I)
+    markers = find_markers(text)
     for table in outline.tables:
         rows = _rows(table, id_regex, spec)
         if rows is not None:
             status = any(fold(c.text) == fold(spec.status_column) for c in table.header)
-            return IndexTable(path, table.line, rows, _next_number(text, spec), status)
+            end = table.rows[-1][0] if table.rows else table.line + 1
+            return IndexTable(
+                path, table.line, rows, _next_number(text, spec), status, end, markers
+            )
     next_number = _next_number(text, spec)
-    return IndexTable(path, 0, (), next_number, False) if next_number else None
+    if next_number or markers:
+        return IndexTable(path, 0, (), next_number, False, 0, markers)
+    return None
+
+
+def find_markers(text: str) -> tuple[int, int] | None:
+    """The lines of the generated table's start and end comments, when both are there."""
+    start = end = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped.startswith(MARK_START_PREFIX) and not start:
+            start = number
+        elif stripped.startswith(MARK_END) and start and not end:
+            end = number
+    return (start, end) if start and end else None
 
 
 def _rows(

@@ -39,6 +39,19 @@ class FieldLine(NamedTuple):
     key: str
     value: str
     value_col: int  # 1-based column of the value
+    key_span: tuple[int, int]  # 0-based [start, end) of the key in the line
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the Markdown parser counts them: split at "\n" only, a "\r" before it dropped.
+
+    `str.splitlines` also splits at form feeds and U+2028, which would put every later
+    position off by a line.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def match_field_line(line: str) -> FieldLine | None:
@@ -46,10 +59,13 @@ def match_field_line(line: str) -> FieldLine | None:
     match = _FIELD_LINE.match(line)
     if not match:
         return None
-    key = (match["k1"] or match["k2"]).strip()
+    group = "k1" if match["k1"] else "k2"
+    key = match[group].strip()
     if match["value"].startswith("//"):  # "https://..." is a URL, not a field
         return None
-    return FieldLine(key, match["value"], match.start("value") + 1)
+    start = match.start(group) + (len(match[group]) - len(match[group].lstrip()))
+    span = (start, start + len(key))
+    return FieldLine(key, match["value"], match.start("value") + 1, span)
 
 
 def github_anchor(title: str) -> str:
@@ -161,14 +177,23 @@ def _flush(current: list[Any] | None, fields: list[Field]) -> None:
         fields.append(Field(name, key, raw, clean_value(raw.replace("\n", " ")), line, col))
 
 
-def _front_matter_fields(scheme: Scheme, data: dict[str, Any], line: int) -> list[Field]:
+def _front_matter_fields(
+    scheme: Scheme, data: dict[str, Any], lines: list[str], first: int, end: int
+) -> list[Field]:
+    """Fields from front matter, each at the line of its `key:` (first..end, 1-based)."""
+    where: dict[str, tuple[int, int]] = {}
+    for number in range(first, end):
+        found = match_field_line(lines[number - 1]) if number <= len(lines) else None
+        if found and not lines[number - 1].startswith((" ", "\t")):
+            where.setdefault(found.key, (number, found.value_col))
     fields = []
     for key, value in data.items():
         spec = scheme.field_for(str(key))
         if spec is None or isinstance(value, (dict, list)):
             continue
         raw = "" if value is None else str(value)
-        fields.append(Field(spec.name, str(key), raw, clean_value(raw), line, 1))
+        line, col = where.get(str(key), (first, 1))
+        fields.append(Field(spec.name, str(key), raw, clean_value(raw), line, col))
     return fields
 
 
@@ -219,7 +244,7 @@ def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
     if has_bom:
         text = text[1:]
     outline = markdown.parse(text)
-    lines = text.splitlines()
+    lines = split_lines(text)
     front, fm_end, diagnostics = _front_matter(outline, path)
     header = _header(outline, lines, fm_end)
     code = {n for first, last in outline.code_lines for n in range(first, last + 1)}
@@ -228,9 +253,8 @@ def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
         if header.title_heading is not None
         else fm_end + 1
     )
-    fields = _front_matter_fields(
-        scheme, front, outline.front_matter[1] if outline.front_matter else 1
-    )
+    fm_first = outline.front_matter[1] if outline.front_matter else 1
+    fields = _front_matter_fields(scheme, front, lines, fm_first, fm_end + 1)
     fields += _read_fields(scheme, lines, start, header.end_line, code)
 
     title, title_line, title_id = None, 0, None

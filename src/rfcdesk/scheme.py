@@ -20,7 +20,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-FIELD_KINDS = frozenset({"text", "people", "status", "date", "link", "version"})
+# "proposal": the field names another proposal (the one that replaces an obsolete one).
+FIELD_KINDS = frozenset({"text", "people", "status", "date", "link", "version", "proposal"})
+SLUG_STYLES = frozenset({"kebab", "snake"})
 
 _WRAPPERS = re.compile(r"^(?:\*\*|__|\*|_|`)(.*?)(?:\*\*|__|\*|_|`)$", re.DOTALL)
 _SPACE = re.compile(r"\s+")
@@ -51,6 +53,7 @@ class FieldSpec:
     alias_pattern: str | None = None  # for names that vary by project ("<Project> Issue")
     required: bool = False
     kind: str = "text"
+    required_when: tuple[str, ...] = ()  # statuses under which the field must be given
 
     @cached_property
     def folded_names(self) -> frozenset[str]:
@@ -89,6 +92,17 @@ class IndexSpec:
     row_id_pattern: str  # finds the id in a row's first cell ("KLIP-12: ...")
     status_column: str = "Status"
     next_number_pattern: str | None = None  # a line holding the next free number
+    next_number_format: str | None = None  # how `index` writes that line when it is missing
+    columns: tuple[str, ...] = ()  # headers of a table `index` creates: label, status, fields
+    heading: str = "Proposals"  # the heading of an index file `index` creates
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The statuses a proposal may move to from one status."""
+
+    source: str
+    targets: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,10 @@ class Scheme:
     placeholders: tuple[str, ...] = ()  # values that are template text wherever they appear
     undecided: tuple[str, ...] = ()  # values that mean "not decided yet" (TBD)
     draft_id: str | None = None  # an id that marks an undated draft ("00000000")
+    slug_style: str = "kebab"  # how `new` turns a title into the file name's slug
+    title_format: str = "{title}"  # how `new` and `renumber` write the title heading
+    initial_status: str | None = None  # the status `new` writes
+    transitions: tuple[Transition, ...] = ()  # the workflow; empty: every move is allowed
 
     @cached_property
     def file_regex(self) -> re.Pattern[str]:
@@ -150,6 +168,22 @@ class Scheme:
         folded = fold(clean_value(value)).rstrip(".")
         return self.spelling_map.get(folded)
 
+    def moves_from(self, status: str) -> tuple[str, ...]:
+        """The statuses the workflow allows after `status` (canonical names)."""
+        for transition in self.transitions:
+            if transition.source == status:
+                return transition.targets
+        return ()
+
+    def status_spelling(self, value: str) -> str | None:
+        """The scheme's own spelling of a written status ("approved" -> "Approved")."""
+        folded = fold(clean_value(value)).rstrip(".")
+        for status in self.statuses:
+            for spelling in (status.name, *status.spellings):
+                if fold(spelling) == folded:
+                    return spelling
+        return None
+
     def file_name(self, proposal_id: str, slug: str) -> str:
         """A file name in the scheme's format."""
         return self.file_format.format(id=proposal_id, date=proposal_id[:8], slug=slug)
@@ -184,12 +218,25 @@ def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
                 alias_pattern=f.get("alias_pattern"),
                 required=bool(f.get("required", False)),
                 kind=f.get("kind", "text"),
+                required_when=_tuple(f, "required_when"),
             )
             for f in data.get("fields", ())
         )
         for spec in fields:
             if spec.kind not in FIELD_KINDS:
                 raise FatalError(f"{origin}: field {spec.name!r} has unknown kind {spec.kind!r}")
+        statuses = tuple(
+            StatusSpec(s["name"], _tuple(s, "spellings"), bool(s.get("terminal", False)))
+            for s in data.get("statuses", ())
+        )
+        workflow = data.get("workflow", {})
+        transitions = tuple(
+            Transition(str(t["from"]), _tuple(t, "to")) for t in workflow.get("transitions", ())
+        )
+        _check_statuses(origin, statuses, transitions, workflow.get("initial"), fields)
+        slug_style = files.get("slug", "kebab")
+        if slug_style not in SLUG_STYLES:
+            raise FatalError(f"{origin}: files.slug must be one of {sorted(SLUG_STYLES)}")
         return Scheme(
             name=data["name"],
             description=data.get("description", ""),
@@ -204,10 +251,7 @@ def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
             title_field=title.get("field"),
             metadata_style=data.get("metadata", {}).get("style", "inline"),
             fields=fields,
-            statuses=tuple(
-                StatusSpec(s["name"], _tuple(s, "spellings"), bool(s.get("terminal", False)))
-                for s in data.get("statuses", ())
-            ),
+            statuses=statuses,
             sections=tuple(
                 SectionSpec(s["name"], _tuple(s, "variants"), bool(s.get("required", True)))
                 for s in data.get("sections", ())
@@ -217,16 +261,44 @@ def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
                 row_id_pattern=index["row_id_pattern"],
                 status_column=index.get("status_column", "Status"),
                 next_number_pattern=index.get("next_number_pattern"),
+                next_number_format=index.get("next_number_format"),
+                columns=_tuple(index, "columns"),
+                heading=index.get("heading", "Proposals"),
             )
             if index
             else None,
             placeholders=_tuple(data.get("values", {}), "placeholders"),
             undecided=_tuple(data.get("values", {}), "undecided"),
+            slug_style=slug_style,
+            title_format=title.get("format", "{title}"),
+            initial_status=workflow.get("initial"),
+            transitions=transitions,
         )
     except KeyError as exc:
         raise FatalError(f"{origin}: scheme is missing the key {exc.args[0]!r}") from None
     except re.error as exc:
         raise FatalError(f"{origin}: a pattern is not a valid regular expression: {exc}") from None
+
+
+def _check_statuses(
+    origin: str,
+    statuses: tuple[StatusSpec, ...],
+    transitions: tuple[Transition, ...],
+    initial: str | None,
+    fields: tuple[FieldSpec, ...],
+) -> None:
+    """Every status the workflow and the fields name must be one the scheme declares."""
+    names = {s.name for s in statuses}
+    named = [("workflow.initial", initial)] if initial else []
+    for t in transitions:
+        named += [("workflow.transitions.from", t.source)]
+        named += [("workflow.transitions.to", target) for target in t.targets]
+    for spec in fields:
+        named += [(f"fields {spec.name!r} required_when", s) for s in spec.required_when]
+    for where, status in named:
+        if status not in names:
+            known = ", ".join(s.name for s in statuses)
+            raise FatalError(f"{origin}: {where} names {status!r}, which is not a status ({known})")
 
 
 BUILTIN_NAMES = ("klip", "rfc")

@@ -45,6 +45,22 @@ def missing_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
             )
 
 
+@register("M013", "missing-status-field", "A field the proposal's status requires is missing.")
+def missing_status_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    if proposal.status is None:
+        return
+    for spec in ctx.scheme.fields:
+        if proposal.status in spec.required_when and not (
+            (found := proposal.field(spec.name)) and found.value
+        ):
+            yield Finding(
+                proposal.path,
+                _anchor_line(proposal),
+                1,
+                f"status `{proposal.status}` needs the field `{spec.name}`",
+            )
+
+
 @register("M002", "template-field", "A field still holds the template's placeholder text.")
 def template_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     for field in proposal.fields:

@@ -15,6 +15,11 @@ declare("F003", "not-utf8", "The file is not valid UTF-8.")
 declare("F004", "unreadable-file", "The file cannot be read (permissions, a broken link).")
 declare("F005", "file-too-large", "The file is over 10 MB and is not read.")
 declare("F006", "bad-front-matter", "The YAML front matter cannot be parsed.")
+declare(
+    "D002",
+    "id-taken-elsewhere",
+    "Another proposal has this id on the ref given to `check --against`.",
+)
 
 _LINK_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
 

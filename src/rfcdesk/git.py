@@ -1,0 +1,84 @@
+"""The edge that talks to git. Every git process rfcdesk starts goes through `run_git`."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from rfcdesk.errors import FatalError
+
+
+def run_git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run one git command in `cwd` and return its output; failures are FatalError."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise FatalError("git is not installed (or not on PATH)") from None
+    if done.returncode != 0:
+        problem = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FatalError(f"git {' '.join(args)}: {problem[-1] if problem else 'failed'}")
+    return done.stdout
+
+
+def folder_in_repo(folder: Path) -> tuple[Path, str] | None:
+    """The repository's top folder and the folder's path in it ("docs/klips/"), or None."""
+    try:
+        out = run_git(folder, "rev-parse", "--show-toplevel", "--show-prefix")
+    except FatalError:
+        return None
+    top, prefix, *_ = [*out.decode("utf-8").split("\n"), "", ""]
+    return Path(top), prefix
+
+
+def branch_refs(folder: Path) -> list[str]:
+    """Every local and remote-tracking branch, as full ref names."""
+    out = run_git(folder, "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes")
+    return [r for r in out.decode("utf-8").split("\n") if r and not r.endswith("/HEAD")]
+
+
+class GitObject(NamedTuple):
+    kind: str  # "blob", "tree", ...
+    data: bytes
+    id_size: int  # bytes in an object id: 20 (SHA-1) or 32 (SHA-256)
+
+
+def read_objects(top: Path, specs: Iterable[str]) -> dict[str, GitObject | None]:
+    """Objects named `REF:PATH`, read by one `git cat-file --batch`; None when missing."""
+    wanted = list(dict.fromkeys(specs))
+    if not wanted:
+        return {}
+    out = run_git(top, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
+    found: dict[str, GitObject | None] = {}
+    at = 0
+    for spec in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].decode("utf-8", "replace").split()
+        at = end + 1
+        if len(header) != 3 or header[-1] in ("missing", "ambiguous"):
+            found[spec] = None
+            continue
+        size = int(header[2])
+        found[spec] = GitObject(header[1], out[at : at + size], len(header[0]) // 2)
+        at += size + 1
+    return found
+
+
+def tree_names(tree: GitObject) -> list[str]:
+    """The entry names of a tree object (raw `mode name\\0<object id>` entries)."""
+    names = []
+    at = 0
+    data = tree.data
+    while at < len(data):
+        space = data.index(b" ", at)
+        nul = data.index(b"\0", space)
+        names.append(data[space + 1 : nul].decode("utf-8", "surrogateescape"))
+        at = nul + 1 + tree.id_size
+    return names

@@ -1,0 +1,66 @@
+"""`rfcdesk index`: write the directory table and the "next number" line from the files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from rfcdesk.config import load_config
+from rfcdesk.edit import Text
+from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from rfcdesk.folder import Folder, open_folder
+from rfcdesk.indexgen import regenerate, set_next_number
+from rfcdesk.numbering import next_free, numbers_in_folder
+from rfcdesk.writer import FileChange, apply_changes, folder_lock, unified_diff
+
+
+def plan_index(folder: Folder) -> FileChange | None:
+    """The index file as `index` would write it; None when it is already so."""
+    scheme = folder.scheme
+    if scheme.index is None:
+        raise FatalError(
+            f"the {scheme.name} scheme keeps no index file; give the scheme an [index] table"
+        )
+    path = folder.root / scheme.index.file
+    before = path.read_bytes() if path.is_file() else None
+    try:
+        doc = Text.decode(before) if before is not None else Text(False, "")
+    except UnicodeDecodeError:
+        raise FatalError(f"{path}: not UTF-8; the index was not touched") from None
+    text = regenerate(doc.body, scheme, folder.proposals, lambda p: (folder.root / p).exists())
+    if scheme.id_kind == "number":
+        table = folder.index_table
+        used = numbers_in_folder(folder.proposals, table)
+        nxt = table.next_number.number if table and table.next_number else None
+        text = set_next_number(text, scheme, next_free(used, nxt))
+    after = Text(doc.bom, text).encode()
+    return None if after == before else FileChange(path, before, after)
+
+
+def run_index(
+    path: Path,
+    check: bool = False,
+    dry_run: bool = False,
+    scheme: str | None = None,
+    out: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    config = load_config(path)
+    with folder_lock(config.folder):
+        folder = open_folder(config, scheme)
+        change = plan_index(folder)
+        assert folder.scheme.index is not None
+        name = folder.scheme.index.file
+        if change is None:
+            print(f"{name} is up to date", file=out)
+            return EXIT_OK
+        if check or dry_run:
+            out.write(unified_diff([change], folder.root))
+            if check:
+                print(f"{name} is out of date: run `rfcdesk index` to rewrite it", file=out)
+                return EXIT_FINDINGS
+            return EXIT_OK
+        apply_changes([change])
+    print(f"wrote {name}", file=out)
+    return EXIT_OK
