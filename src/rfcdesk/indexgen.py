@@ -54,7 +54,8 @@ def _header(text: str, table: IndexTable) -> list[str]:
 def _layout(text: str, table: IndexTable) -> Layout:
     header = text[slice(*line_span(text, table.line))]
     separator = text[slice(*line_span(text, table.line + 1))]
-    return layout_of(header, separator)
+    rows = [text[slice(*line_span(text, row.line))] for row in table.rows]
+    return layout_of(header, separator, rows)
 
 
 def _status_column(scheme: Scheme, header: list[str]) -> int | None:

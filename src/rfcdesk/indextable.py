@@ -8,6 +8,7 @@ author had made it, and a regenerated table is aligned the same way every time.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from rfcdesk.edit import line_span
@@ -64,7 +65,13 @@ class Layout(NamedTuple):
     outer_pipes: bool
 
 
-def layout_of(header_line: str, separator_line: str) -> Layout:
+def layout_of(header_line: str, separator_line: str, row_lines: Sequence[str] = ()) -> Layout:
+    """The layout of a table from its header and separator lines and (some of) its rows.
+
+    A table counts as padded when its header cells are as wide as the separator's and
+    most rows keep those widths too; `| KLIP | Status |` over `|------|--------|` with
+    rows like `| [KLIP-1](x) | Merged |` is not.
+    """
     header = split_row(header_line)
     separator = split_row(separator_line)
     aligns = []
@@ -79,6 +86,13 @@ def layout_of(header_line: str, separator_line: str) -> Layout:
         display_width(header_line[h0:h1]) == display_width(separator_line[s0:s1])
         for (h0, h1), (s0, s1) in zip(header, separator, strict=True)
     )
+    if padded and row_lines:
+        fitting = sum(
+            1
+            for row in row_lines
+            if tuple(display_width(row[s:e]) for s, e in split_row(row)) == widths
+        )
+        padded = fitting * 2 >= len(row_lines)
     return Layout(widths, tuple(aligns), padded, header_line.lstrip().startswith("|"))
 
 

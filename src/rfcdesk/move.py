@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -22,7 +23,7 @@ from rfcdesk.indexgen import (
 from rfcdesk.indextable import cells_of
 from rfcdesk.listing import find_proposal
 from rfcdesk.model import Proposal
-from rfcdesk.parse import parse_proposal
+from rfcdesk.parse import parse_proposal, split_lines
 from rfcdesk.scheme import FieldSpec, Scheme
 from rfcdesk.writer import FileChange, apply_changes, folder_lock, unified_diff
 
@@ -34,12 +35,16 @@ class MoveOptions(NamedTuple):
     scheme: str | None = None
 
 
-def allowed_move(scheme: Scheme, current: str | None, target: str) -> str | None:
+def allowed_move(
+    scheme: Scheme, current: str | None, target: str, written: str | None = None
+) -> str | None:
     """Why the workflow refuses a move, or None when it allows it."""
     if not scheme.transitions or current == target:
         return None
+    if current is None and written:
+        return f"its status `{written}` is not one the workflow knows"
     if current is None:
-        return "it has no status the workflow knows, so the move cannot be checked"
+        return "it has no status yet, so the workflow cannot tell where it may go"
     moves = scheme.moves_from(current)
     if target in moves:
         return None
@@ -62,7 +67,9 @@ def run_status(
             names = ", ".join(s.name for s in scheme.statuses)
             raise FatalError(f"`{new_status}` is not a {scheme.name} status; use one of: {names}")
         label = scheme.label(proposal.id) if proposal.id else proposal.path
-        refusal = allowed_move(scheme, proposal.status, target)
+        field = proposal.field(_status_spec(scheme).name)
+        written = field.value if field else None
+        refusal = allowed_move(scheme, proposal.status, target, written)
         if refusal and not options.force:
             raise FatalError(
                 f"{label} cannot move to `{target}`: {refusal} (pass --force to move anyway)"
@@ -74,7 +81,7 @@ def run_status(
         if refusal:
             print(f"forced: {refusal}", file=sys.stderr)
         apply_changes(changes)
-    was = proposal.status or "no status"
+    was = proposal.status or (f"`{written}`" if written else "no status")
     files = ", ".join(os.path.relpath(c.path, folder.root) for c in changes) or "nothing changed"
     print(f"{label}: {was} -> {target} ({files})", file=out)
     return EXIT_OK
@@ -126,11 +133,25 @@ def _add_field(text: str, proposal: Proposal, scheme: Scheme, key: str, value: s
             text, last.line + last.raw.count("\n"), field_line_like(style, key, value)
         )
     line = f"**{key}**: {value}" if scheme.metadata_style == "inline" else f"- {key}: {value}"
-    if proposal.title_line:
-        return insert_line(
-            insert_line(text, proposal.title_line, ""), proposal.title_line + 1, line
-        )
-    return insert_line(text, 0, line)
+    anchor = _metadata_anchor(text)
+    if anchor:
+        return insert_line(insert_line(text, anchor, ""), anchor + 1, line)
+    return insert_line(insert_line(text, 0, ""), 0, line)
+
+
+def _metadata_anchor(text: str) -> int:
+    """Where a document without fields gets its first one: after the title heading,
+    else after the front matter, else at the top (0)."""
+    lines = split_lines(text)
+    start = 0
+    if lines and lines[0].strip() == "---":
+        ends = [n for n in range(2, len(lines) + 1) if lines[n - 1].strip() in ("---", "...")]
+        start = ends[0] if ends else 0
+    for number in range(start + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped:
+            return number if re.match(r"#\s", stripped) else start
+    return start
 
 
 def _write_required(

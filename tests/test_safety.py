@@ -1,0 +1,93 @@
+"""What users must be able to trust: no lost numbers, no half-written files, no overwrites."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from rfcdesk.errors import FatalError
+from rfcdesk.writer import FileChange, apply_changes
+from test_workflow import git
+
+RFCDESK = [sys.executable, "-m", "rfcdesk"]
+
+
+def test_eight_concurrent_new_runs_get_eight_numbers(tmp_path: Path) -> None:
+    folder = tmp_path / "repo" / "klips"
+    shutil.copytree(ROOT / "examples" / "klip", folder)
+    git(tmp_path, "init", "-q", "-b", "main", str(tmp_path / "repo"))
+    env = {**os.environ, "RFCDESK_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.Popen(
+            [*RFCDESK, "new", f"Parallel Idea {n}", "--author", "Ada", str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for n in range(8)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 8, outputs
+    numbers = sorted(int(re.match(r"created KLIP-(\d+):", out)[1]) for out, _err in outputs)  # type: ignore[index]
+    assert numbers == list(range(7, 15))
+    files = sorted(p.name for p in folder.glob("klip-*-parallel-idea-*.md"))
+    assert len(files) == 8
+    readme = (folder / "README.md").read_text("utf-8")
+    assert "Next KLIP number: **15**" in readme
+    assert sum(1 for line in readme.splitlines() if "Parallel Idea" in line) == 8
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_bytes(b"one\n")
+    second.write_bytes(b"two, edited by someone else\n")
+    changes = [
+        FileChange(first, b"one\n", b"ONE\n"),
+        FileChange(second, b"two\n", b"TWO\n"),
+    ]
+    with pytest.raises(FatalError, match=r"b\.md: changed on disk since rfcdesk read it"):
+        apply_changes(changes)
+    assert first.read_bytes() == b"one\n"  # nothing of the set was written
+    assert second.read_bytes() == b"two, edited by someone else\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+from rfcdesk.writer import FileChange, apply_changes
+target = Path(sys.argv[1])
+old = target.read_bytes()
+print("ready", flush=True)
+apply_changes([FileChange(target, old, bytes([0x6e]) * len(old))])
+"""
+
+
+def test_a_write_killed_midway_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
+    target = tmp_path / "big.md"
+    old = b"o" * (64 * 1024 * 1024)
+    new = b"n" * len(old)
+    for attempt in range(12):
+        target.write_bytes(old)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(target)], stdout=subprocess.PIPE
+        )
+        assert writer.stdout is not None
+        assert writer.stdout.readline() == b"ready\n"
+        time.sleep(0.05 * attempt)  # from "just started" to "long since renamed"
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        data = target.read_bytes()
+        assert data in (old, new), f"attempt {attempt}: a mix of old and new bytes"
+        for leftover in tmp_path.glob(".big.md.*.rfcdesk-tmp"):
+            leftover.unlink()  # a killed writer can leave its temporary file, never the target
