@@ -246,7 +246,7 @@ def _index_change(
         )
     else:
         rows = [*folder.proposals, proposal or _intent(scheme, proposal_id, title)]
-        text = regenerate(text, scheme, rows)
+        text = regenerate(text, scheme, rows, folder.exists, table)
     text = set_next_number(text, scheme, int(proposal_id) + 1)
     return FileChange(path, before, Text(doc.bom, text).encode())
 

@@ -37,6 +37,10 @@ class Folder(NamedTuple):
     index_suppressed: frozenset[str]
     extra: tuple[Diagnostic, ...]  # problems with the template or index files themselves
 
+    def exists(self, path: str) -> bool:
+        """Whether a folder-relative path is on disk."""
+        return (self.root / path).exists()
+
     def context(self) -> Context:
         tree: frozenset[str] | None = None
         outside: dict[str, bool] = {}

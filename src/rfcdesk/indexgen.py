@@ -71,23 +71,39 @@ def _plain(cell: str) -> str:
     return re.sub(r"[*_`]", "", cell).strip()
 
 
+# What a column holds: the label, the status, a field (by canonical name), or nothing known.
+Column = tuple[str, str | None]
+
+
+def columns_of(scheme: Scheme, header: list[str]) -> list[Column]:
+    status_at = _status_column(scheme, header)
+    columns: list[Column] = []
+    for number, cell in enumerate(header):
+        spec = scheme.field_for(_plain(cell))
+        kind = "label" if number == 0 else "status" if number == status_at else "field"
+        columns.append((kind, spec.name if spec and kind == "field" else None))
+    return columns
+
+
 def row_values(scheme: Scheme, header: list[str], proposal: Proposal, label: str) -> list[str]:
     """Cells for a proposal's new row: its label, its status, and fields named by the header."""
-    status_at = _status_column(scheme, header)
+    return _values(scheme, columns_of(scheme, header), proposal, label)
+
+
+def _values(scheme: Scheme, columns: list[Column], proposal: Proposal, label: str) -> list[str]:
     values = []
-    for number, cell in enumerate(header):
-        if number == 0:
+    for kind, name in columns:
+        if kind == "label":
             values.append(label)
-        elif number == status_at:
+        elif kind == "status":
             values.append(written_status(scheme, proposal) or "")
         else:
-            values.append(_field_cell(scheme, proposal, _plain(cell)))
+            values.append(_field_cell(scheme, proposal, name))
     return values
 
 
-def _field_cell(scheme: Scheme, proposal: Proposal, header: str) -> str:
-    spec = scheme.field_for(header)
-    found = proposal.field(spec.name) if spec else None
+def _field_cell(scheme: Scheme, proposal: Proposal, name: str | None) -> str:
+    found = proposal.field(name) if name else None
     if found is None or fold(found.value) in scheme.undecided_folded or "\n" in found.raw:
         return ""
     return _escape_pipes(found.value)
@@ -171,16 +187,19 @@ def regenerate(
     scheme: Scheme,
     proposals: Sequence[Proposal],
     exists: Callable[[str], bool] = lambda _path: True,
+    table: IndexTable | None = None,
 ) -> str:
     """The index text with its table written from the proposals, between markers.
 
     `exists` answers whether a folder-relative path is there; a row whose proposal file
-    is gone loses its link to it.
+    is gone loses its link to it. `table` saves parsing `text` again when the caller has
+    it (its line numbers must still hold for `text`).
     """
     assert scheme.index is not None
     spec = scheme.index
     newline = newline_of(text) if text else "\n"
-    table = parse_index(spec.file, text, spec) if text else None
+    if table is None and text:
+        table = parse_index(spec.file, text, spec)
     old_rows, header, aligns = _old_table(text, table, scheme)
     rows = _merged_rows(scheme, proposals, header, old_rows, spec.file, exists)
     block = [MARK_START, "", *format_table(header, aligns, rows), "", MARK_END]
@@ -233,6 +252,7 @@ def _merged_rows(
 ) -> list[list[str]]:
     count = len(header)
     status_at = _status_column(scheme, header)
+    columns = columns_of(scheme, header)
     kept = [cells for row_id, cells in old_rows if row_id is None]
     by_id: dict[str, list[list[str]]] = {}
     for row_id, cells in old_rows:
@@ -255,7 +275,7 @@ def _merged_rows(
         for proposal in sorted(files[row_id], key=lambda p: p.path):
             old = _row_for(rows, proposal, index_path)
             label = row_label(scheme, row_id, proposal.title, proposal.path)
-            cells = row_values(scheme, header, proposal, label)
+            cells = _values(scheme, columns, proposal, label)
             if old is not None:
                 for number in range(1, count):
                     if number != status_at:

@@ -7,6 +7,7 @@ author had made it, and a regenerated table is aligned the same way every time.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -18,19 +19,12 @@ MARK_START = (
 )
 MARK_END = "<!-- rfcdesk:index:end -->"
 MARK_START_PREFIX = "<!-- rfcdesk:index:start"
+_PIPE_OR_ESCAPE = re.compile(r"\\.|\|")
 
 
 def split_row(line: str) -> list[tuple[int, int]]:
     """Offsets [start, end) of each cell's source in a table row, between its pipes."""
-    pipes: list[int] = []
-    i = 0
-    while i < len(line):
-        if line[i] == "\\":
-            i += 2
-            continue
-        if line[i] == "|":
-            pipes.append(i)
-        i += 1
+    pipes = [m.start() for m in _PIPE_OR_ESCAPE.finditer(line) if m[0] == "|"]
     text_start = len(line) - len(line.lstrip())
     text_end = len(line.rstrip())
     edges = list(pipes)
@@ -43,6 +37,8 @@ def split_row(line: str) -> list[tuple[int, int]]:
 
 def display_width(text: str) -> int:
     """Columns a string takes in a monospace editor: wide East Asian characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

@@ -207,7 +207,7 @@ def _index_change(folder: Folder, moved: Proposal, word: str) -> FileChange | No
     doc = Text.decode(before)
     if table.markers:
         others = [p for p in folder.proposals if p.path != moved.path]
-        text = regenerate(doc.body, scheme, [*others, moved])
+        text = regenerate(doc.body, scheme, [*others, moved], folder.exists, table)
     else:
         text, count = set_row_status(doc.body, table, scheme, moved, word)
         if count == 0:

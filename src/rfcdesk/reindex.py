@@ -28,7 +28,7 @@ def plan_index(folder: Folder) -> FileChange | None:
         doc = Text.decode(before) if before is not None else Text(False, "")
     except UnicodeDecodeError:
         raise FatalError(f"{path}: not UTF-8; the index was not touched") from None
-    text = regenerate(doc.body, scheme, folder.proposals, lambda p: (folder.root / p).exists())
+    text = regenerate(doc.body, scheme, folder.proposals, folder.exists, folder.index_table)
     if scheme.id_kind == "number":
         table = folder.index_table
         used = numbers_in_folder(folder.proposals, table)

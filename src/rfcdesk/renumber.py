@@ -209,9 +209,12 @@ def _index_change(
             p._replace(path=new_name, id=new) if p.path == proposal.path else p
             for p in folder.proposals
         ]
-        text = regenerate(
-            text, scheme, renamed, lambda p: p == new_name or (folder.root / p).exists()
-        )
+        exists = folder.exists  # the renamed file is not on disk yet
+
+        def present(path: str) -> bool:
+            return path == new_name or exists(path)
+
+        text = regenerate(text, scheme, renamed, present, table)
     if table is not None and table.next_number and table.next_number.number <= int(new):
         text = set_next_number(text, scheme, int(new) + 1)
     return None if text == doc.body else FileChange(path, before, Text(doc.bom, text).encode())

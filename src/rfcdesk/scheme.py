@@ -175,14 +175,17 @@ class Scheme:
                 return transition.targets
         return ()
 
-    def status_spelling(self, value: str) -> str | None:
-        """The scheme's own spelling of a written status ("approved" -> "Approved")."""
-        folded = fold(clean_value(value)).rstrip(".")
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        found: dict[str, str] = {}
         for status in self.statuses:
             for spelling in (status.name, *status.spellings):
-                if fold(spelling) == folded:
-                    return spelling
-        return None
+                found.setdefault(fold(spelling), spelling)
+        return found
+
+    def status_spelling(self, value: str) -> str | None:
+        """The scheme's own spelling of a written status ("approved" -> "Approved")."""
+        return self._spellings.get(fold(clean_value(value)).rstrip("."))
 
     def file_name(self, proposal_id: str, slug: str) -> str:
         """A file name in the scheme's format."""
