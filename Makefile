@@ -23,6 +23,13 @@ demo: $(STAMP)
 	@echo
 	@echo "== rfcdesk check examples/rfc"
 	@$(BIN)/rfcdesk check examples/rfc || true
+	@echo
+	@echo "== rfcdesk new 'Query Cost Estimates' examples/klip --dry-run (writes nothing)"
+	@$(BIN)/rfcdesk new "Query Cost Estimates" examples/klip --author "Demo User" --dry-run | head -12
+	@echo "..."
+	@echo
+	@echo "== rfcdesk status 4 'In Discussion' examples/klip --dry-run"
+	@$(BIN)/rfcdesk status 4 "In Discussion" examples/klip --dry-run
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -24,6 +24,7 @@ from rfcdesk.indextable import cells_of
 from rfcdesk.listing import find_proposal
 from rfcdesk.model import Proposal
 from rfcdesk.parse import parse_proposal, split_lines
+from rfcdesk.report import display_path
 from rfcdesk.scheme import FieldSpec, Scheme
 from rfcdesk.writer import FileChange, apply_changes, folder_lock, unified_diff
 
@@ -82,7 +83,8 @@ def run_status(
             print(f"forced: {refusal}", file=sys.stderr)
         apply_changes(changes)
     was = proposal.status or (f"`{written}`" if written else "no status")
-    files = ", ".join(os.path.relpath(c.path, folder.root) for c in changes) or "nothing changed"
+    where = [display_path(folder.root, os.path.relpath(c.path, folder.root)) for c in changes]
+    files = ", ".join(where) or "nothing changed"
     print(f"{label}: {was} -> {target} ({files})", file=out)
     return EXIT_OK
 
