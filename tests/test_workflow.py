@@ -28,7 +28,7 @@ def git(cwd: Path, *args: str) -> str:
 
 def repo_with(tmp_path: Path, example: str) -> Path:
     """A git repository holding a copy of an example folder under `proposals/`."""
-    top = tmp_path / "repo"
+    top = tmp_path / f"repo-{example}"
     shutil.copytree(EXAMPLES / example, top / "proposals")
     git(top.parent, "init", "-q", "-b", "main", str(top))
     git(top, "config", "user.name", "Grace Hopper")
@@ -259,3 +259,29 @@ def test_check_against_finds_a_number_taken_on_another_branch(klips: Path) -> No
     assert code == 0
     code, out = run(["check", "--against", "theirs", "--select", "D002"], klips)
     assert code == 0
+
+
+def test_bad_input_is_a_clear_error_and_nothing_is_written(klips: Path, rfcs: Path) -> None:
+    readme = klips / "README.md"
+    broken = readme.read_bytes().replace(b"Improvement", b"Improv\xe9ment")
+    readme.write_bytes(broken)
+    before = {p.name: p.read_bytes() for p in klips.iterdir()}
+    code, out = run(["new", "Anything", "--author", "Ada"], klips)
+    assert (code, out) == (
+        2,
+        f"rfcdesk: {readme.resolve()}:1: not UTF-8 text; nothing was written\n",
+    )
+    code, out = run(["index"], klips)
+    assert code == 2
+    assert {p.name: p.read_bytes() for p in klips.iterdir()} == before
+    code, out = run(["index"], rfcs)
+    assert (code, out) == (
+        2,
+        "rfcdesk: the rfc scheme keeps no index file; give the scheme an [index] table\n",
+    )
+    code, out = run(["status", "20240105", "shipped"], rfcs)
+    assert (code, out) == (
+        2,
+        "rfcdesk: `shipped` is not a rfc status; use one of: draft, in-progress, completed, "
+        "rejected, obsolete, postponed\n",
+    )

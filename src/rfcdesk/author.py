@@ -27,7 +27,7 @@ from rfcdesk.parse import match_field_line, parse_proposal
 from rfcdesk.report import display_path
 from rfcdesk.scheme import Scheme, builtin_template, fold
 from rfcdesk.template import template_info
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, unified_diff
+from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
 
 MAX_SLUG = 60
 
@@ -121,10 +121,7 @@ def plan_new(folder: Folder, options: NewOptions, author: str) -> tuple[list[Fil
 def _template_text(folder: Folder) -> Text:
     path = folder.root / folder.scheme.template
     if folder.scheme.template and path.is_file():
-        try:
-            return Text.decode(path.read_bytes())
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FatalError(f"{path}: cannot read the template: {exc}") from None
+        return read_for_edit(path)[1]
     return Text(False, builtin_template(folder.scheme.name))
 
 
@@ -233,8 +230,7 @@ def _index_change(
     if scheme.index is None or scheme.id_kind != "number":
         return None
     path = folder.root / scheme.index.file
-    before = path.read_bytes() if path.is_file() else None
-    doc = Text.decode(before) if before is not None else Text(False, "")
+    before, doc = read_for_edit(path, missing_ok=True)
     text = doc.body
     table = folder.index_table
     if table is not None and table.line and not table.markers:

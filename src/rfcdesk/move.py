@@ -26,7 +26,7 @@ from rfcdesk.model import Proposal
 from rfcdesk.parse import parse_proposal, split_lines
 from rfcdesk.report import display_path
 from rfcdesk.scheme import FieldSpec, Scheme
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, unified_diff
+from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
 
 
 class MoveOptions(NamedTuple):
@@ -96,8 +96,7 @@ def plan_move(
     scheme = folder.scheme
     word = scheme.status_spelling(written) or target
     full = folder.root / proposal.path
-    before = full.read_bytes()
-    doc = Text.decode(before)
+    before, doc = read_for_edit(full)
     text = _write_status(doc.body, proposal, scheme, word)
     text = _write_required(folder, text, proposal, target, options)
     moved = parse_proposal(proposal.path, text, scheme)
@@ -205,8 +204,7 @@ def _index_change(folder: Folder, moved: Proposal, word: str) -> FileChange | No
     if scheme.index is None or table is None or not table.line or moved.id is None:
         return None
     path = folder.root / scheme.index.file
-    before = path.read_bytes()
-    doc = Text.decode(before)
+    before, doc = read_for_edit(path)
     if table.markers:
         others = [p for p in folder.proposals if p.path != moved.path]
         text = regenerate(doc.body, scheme, [*others, moved], folder.exists, table)

@@ -12,7 +12,7 @@ from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.indexgen import regenerate, set_next_number
 from rfcdesk.numbering import next_free, numbers_in_folder
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, unified_diff
+from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
 
 
 def plan_index(folder: Folder) -> FileChange | None:
@@ -23,11 +23,7 @@ def plan_index(folder: Folder) -> FileChange | None:
             f"the {scheme.name} scheme keeps no index file; give the scheme an [index] table"
         )
     path = folder.root / scheme.index.file
-    before = path.read_bytes() if path.is_file() else None
-    try:
-        doc = Text.decode(before) if before is not None else Text(False, "")
-    except UnicodeDecodeError:
-        raise FatalError(f"{path}: not UTF-8; the index was not touched") from None
+    before, doc = read_for_edit(path, missing_ok=True)
     text = regenerate(doc.body, scheme, folder.proposals, folder.exists, folder.index_table)
     if scheme.id_kind == "number":
         table = folder.index_table

@@ -24,7 +24,7 @@ from rfcdesk.model import Proposal
 from rfcdesk.numbering import numbers_in_folder, numbers_on_branches
 from rfcdesk.parse import parse_proposal
 from rfcdesk.scheme import Scheme
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, unified_diff
+from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
 
 
 class Mention(NamedTuple):
@@ -108,9 +108,10 @@ def plan_renumber(
     changes: list[FileChange] = []
     left: list[Mention] = []
     for other in folder.proposals:
+        if other.load_error is not None and other.path != proposal.path:
+            continue  # not a text document: nothing in it can be rewritten
         full = folder.root / other.path
-        before = full.read_bytes()
-        doc = Text.decode(before)
+        before, doc = read_for_edit(full)
         own = other.path == proposal.path
         regex = mention_regex(scheme, old) if own or not shared else None
         text = rewrite(doc.body, proposal.path, new_name, regex, new)
@@ -192,8 +193,7 @@ def _index_change(
     path = folder.root / scheme.index.file
     if not path.is_file():
         return None
-    before = path.read_bytes()
-    doc = Text.decode(before)
+    before, doc = read_for_edit(path)
     text = file_regex(proposal.path).sub(new_name, doc.body)
     own_rows = _own_rows(folder, proposal)
     regex = mention_regex(scheme, proposal.id)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from rfcdesk.edit import Text
 from rfcdesk.errors import FatalError
 
 
@@ -145,6 +146,23 @@ def _fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def read_for_edit(path: Path, missing_ok: bool = False) -> tuple[bytes | None, Text]:
+    """A file's bytes and decoded text, for an edit; FatalError when it is no UTF-8 text."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if missing_ok:
+            return None, Text(False, "")
+        raise FatalError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise FatalError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return data, Text.decode(data)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FatalError(f"{path}:{line}: not UTF-8 text; nothing was written") from None
 
 
 @contextlib.contextmanager
