@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from rfcdesk.config import load_config
-from rfcdesk.edit import Text, field_line_like, insert_line, line_span, set_field
+from rfcdesk.edit import (
+    Text,
+    field_line_like,
+    heading_text_span,
+    insert_line,
+    line_span,
+    replace_span,
+    set_field,
+)
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.git import run_git
@@ -26,8 +34,7 @@ from rfcdesk.numbering import next_free, numbers_in_folder, numbers_on_branches
 from rfcdesk.parse import match_field_line, parse_proposal
 from rfcdesk.report import display_path
 from rfcdesk.scheme import Scheme, builtin_template, fold
-from rfcdesk.template import template_info
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
+from rfcdesk.writer import FileChange, folder_lock, read_for_edit, write_or_show
 
 MAX_SLUG = 60
 
@@ -72,10 +79,9 @@ def run_new(path: Path, options: NewOptions, out: TextIO | None = None) -> int:
         folder = open_folder(config, options.scheme)
         author = options.author or git_author(folder.root) or ""
         changes, label = plan_new(folder, options._replace(title=title), author)
-        if options.dry_run:
-            out.write(unified_diff(changes, folder.root))
-            return EXIT_OK
-        apply_changes(changes)
+        write_or_show(changes, folder.root, options.dry_run, out)
+    if options.dry_run:
+        return EXIT_OK
     what = "reserved" if options.intent else "created"
     where = ", ".join(display_path(folder.root, c.path.name) for c in changes)
     print(f"{what} {label}: {title} ({where})", file=out)
@@ -133,7 +139,6 @@ def fill_template(
     template = _template_text(folder)
     text = template.body
     parsed = parse_proposal(name, text, scheme)
-    info = template_info(scheme, text)
     values = _values(scheme, title, author, day)
     edits: list[tuple[int, str, int, str]] = []  # (line, kind, last line, value)
     for field in parsed.fields:
@@ -141,7 +146,8 @@ def fill_template(
         if spec is None:
             continue
         value = values.get(spec.kind) if spec.name != scheme.title_field else title
-        placeholder = fold(field.value) in info.field_placeholders.get(spec.name, frozenset())
+        known = folder.template.field_placeholders.get(spec.name, frozenset())
+        placeholder = fold(field.value) in known
         if value is None and (placeholder or "{" in field.value):
             value = scheme.undecided[0] if scheme.undecided else ""
         if value is not None:
@@ -177,15 +183,11 @@ def _values(scheme: Scheme, title: str, author: str, day: dt.date) -> dict[str, 
 
 def _set_title(text: str, parsed: Proposal, scheme: Scheme, proposal_id: str, title: str) -> str:
     """Rewrite the template's title heading, keeping its `#` marker."""
-    if not parsed.title_line:
-        return text
-    start, end = line_span(text, parsed.title_line)
-    line = text[start:end]
-    marker = re.match(r"^\s*#+\s*", line)
-    if marker is None:  # a front-matter title: handled there
+    span = heading_text_span(text, parsed.title_line) if parsed.title_line else None
+    if span is None:  # no title heading (a front-matter or field title is set elsewhere)
         return text
     written = scheme.title_format.format(id=proposal_id, title=title)
-    return text[:start] + marker.group(0) + written + text[end:]
+    return replace_span(text, *span, written)
 
 
 def _set_front_matter_title(text: str, parsed: Proposal, scheme: Scheme, title: str) -> str:

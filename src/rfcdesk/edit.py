@@ -2,12 +2,13 @@
 
 Pure functions over decoded text: set a metadata field's value in the document's own
 style (wrappers such as `_..._` or `**...**`, a trailing `|`, the case of the old value),
-insert a field line styled like its neighbours, change a heading. Line endings, the BOM
+insert a field line styled like its neighbours, find a heading's text. Line endings, the BOM
 and every other byte are the caller's text, returned unchanged.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from rfcdesk.errors import FatalError
@@ -49,6 +50,16 @@ def line_span(text: str, line: int) -> tuple[int, int]:
     if end > start and text[end - 1] == "\r":
         end -= 1
     return start, end
+
+
+_HEADING_MARKER = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
+
+
+def heading_text_span(text: str, line: int) -> tuple[int, int] | None:
+    """Offsets of an ATX heading's text (after its `#` marks) on a line, or None."""
+    start, end = line_span(text, line)
+    marker = _HEADING_MARKER.match(text, start, end)
+    return (marker.end(), end) if marker else None
 
 
 def replace_span(text: str, start: int, end: int, new: str) -> str:

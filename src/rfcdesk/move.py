@@ -26,7 +26,7 @@ from rfcdesk.model import Proposal
 from rfcdesk.parse import parse_proposal, split_lines
 from rfcdesk.report import display_path
 from rfcdesk.scheme import FieldSpec, Scheme
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
+from rfcdesk.writer import FileChange, folder_lock, read_for_edit, write_or_show
 
 
 class MoveOptions(NamedTuple):
@@ -76,12 +76,11 @@ def run_status(
                 f"{label} cannot move to `{target}`: {refusal} (pass --force to move anyway)"
             )
         changes = plan_move(folder, proposal, new_status, target, options)
-        if options.dry_run:
-            out.write(unified_diff(changes, folder.root))
-            return EXIT_OK
-        if refusal:
+        if refusal and not options.dry_run:
             print(f"forced: {refusal}", file=sys.stderr)
-        apply_changes(changes)
+        write_or_show(changes, folder.root, options.dry_run, out)
+    if options.dry_run:
+        return EXIT_OK
     was = proposal.status or (f"`{written}`" if written else "no status")
     where = [display_path(folder.root, os.path.relpath(c.path, folder.root)) for c in changes]
     files = ", ".join(where) or "nothing changed"

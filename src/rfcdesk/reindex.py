@@ -12,7 +12,7 @@ from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.indexgen import regenerate, set_next_number
 from rfcdesk.numbering import next_free, numbers_in_folder
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
+from rfcdesk.writer import FileChange, folder_lock, read_for_edit, write_or_show
 
 
 def plan_index(folder: Folder) -> FileChange | None:
@@ -51,12 +51,11 @@ def run_index(
         if change is None:
             print(f"{name} is up to date", file=out)
             return EXIT_OK
-        if check or dry_run:
-            out.write(unified_diff([change], folder.root))
-            if check:
-                print(f"{name} is out of date: run `rfcdesk index` to rewrite it", file=out)
-                return EXIT_FINDINGS
-            return EXIT_OK
-        apply_changes([change])
+        write_or_show([change], folder.root, check or dry_run, out)
+    if check:
+        print(f"{name} is out of date: run `rfcdesk index` to rewrite it", file=out)
+        return EXIT_FINDINGS
+    if dry_run:
+        return EXIT_OK
     print(f"wrote {name}", file=out)
     return EXIT_OK

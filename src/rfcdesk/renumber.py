@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from rfcdesk.config import load_config
-from rfcdesk.edit import Text, line_span
+from rfcdesk.edit import Text, heading_text_span, line_span
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.indexgen import regenerate, set_next_number
@@ -23,8 +23,9 @@ from rfcdesk.listing import find_proposal
 from rfcdesk.model import Proposal
 from rfcdesk.numbering import numbers_in_folder, numbers_on_branches
 from rfcdesk.parse import parse_proposal
+from rfcdesk.rules.links import local_target
 from rfcdesk.scheme import Scheme
-from rfcdesk.writer import FileChange, apply_changes, folder_lock, read_for_edit, unified_diff
+from rfcdesk.writer import FileChange, folder_lock, read_for_edit, write_or_show
 
 
 class Mention(NamedTuple):
@@ -69,10 +70,7 @@ def run_renumber(
         folder = open_folder(config, scheme)
         proposal = find_proposal(folder, wanted)
         changes, left = plan_renumber(folder, proposal, new_id)
-        if dry_run:
-            out.write(unified_diff(changes, folder.root))
-        else:
-            apply_changes(changes)
+        write_or_show(changes, folder.root, dry_run, out)
     label = folder.scheme.label
     assert proposal.id is not None
     verb = "would renumber" if dry_run else "renumbered"
@@ -152,15 +150,12 @@ def _retitle(text: str, proposal: Proposal, scheme: Scheme, new: str) -> str:
     """The title heading with the new number, when the title carries one."""
     if not proposal.title_line or proposal.title_id is None or scheme.title_regex is None:
         return text
-    start, end = line_span(text, proposal.title_line)
-    line = text[start:end]
-    marker = re.match(r"^\s*#+\s*", line)
-    if marker is None:
+    span = heading_text_span(text, proposal.title_line)
+    # Matched on a slice: the pattern's `^` would not match at a `pos` inside the text.
+    found = scheme.title_regex.match(text[span[0] : span[1]]) if span else None
+    if span is None or found is None or found["id"] is None:
         return text
-    found = scheme.title_regex.match(line[marker.end() :])
-    if found is None or found["id"] is None:
-        return text
-    at = start + marker.end() + found.start("id")
+    at = span[0] + found.start("id")
     return text[:at] + new + text[at + len(found["id"]) :]
 
 
@@ -220,13 +215,17 @@ def _index_change(
     return None if text == doc.body else FileChange(path, before, Text(doc.bom, text).encode())
 
 
+def _links_to(links: Sequence[str], index_path: str, path: str) -> bool:
+    return any((found := local_target(index_path, link)) and found[0] == path for link in links)
+
+
 def _own_rows(folder: Folder, proposal: Proposal) -> Sequence[int]:
     """Lines of the index rows that belong to this proposal's file."""
     table = folder.index_table
     if table is None:
         return ()
     rows = [r for r in table.rows if r.id == proposal.id]
-    linked = [r.line for r in rows if any(proposal.path in link for link in r.links)]
+    linked = [r.line for r in rows if _links_to(r.links, table.path, proposal.path)]
     if linked:
         return linked
     shared = any(p.id == proposal.id and p.path != proposal.path for p in folder.proposals)

@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 from rfcdesk.edit import Text
 from rfcdesk.errors import FatalError
@@ -86,6 +86,14 @@ def apply_changes(changes: Sequence[FileChange]) -> None:
         for _change, temp in staged:
             if temp is not None and os.path.exists(temp):
                 os.unlink(temp)
+
+
+def write_or_show(changes: Sequence[FileChange], root: Path, dry_run: bool, out: TextIO) -> None:
+    """Apply the changes, or (dry run) print them as a diff and write nothing."""
+    if dry_run:
+        out.write(unified_diff(changes, root))
+    else:
+        apply_changes(changes)
 
 
 def _ensure_unchanged(change: FileChange) -> None:
