@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -164,7 +165,7 @@ def test_bad_config_is_exit_2_with_the_file(tmp_path: Path) -> None:
     assert code == 2
     assert (
         out
-        == f"rfcdesk: {tmp_path / 'rfcdesk.toml'}: unknown setting 'colour' (known: ignore, path, scheme, select)\n"
+        == f"rfcdesk: {tmp_path / 'rfcdesk.toml'}: unknown setting 'colour' (known: ignore, path, scheme, select, stale_days)\n"
     )
 
 
@@ -175,12 +176,15 @@ def test_undetectable_folder_is_exit_2(tmp_path: Path) -> None:
     assert "cannot tell which proposal scheme" in out
 
 
-def test_list_filters_and_formats() -> None:
-    code, out = run(["list", "examples/klip", "--status", "approved", "--format", "csv"], ROOT)
+def test_list_filters_and_formats(tmp_path: Path) -> None:
+    # A copy outside any git repository: no dates, and a note on stderr that says why.
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    code, out = run(["list", "examples/klip", "--status", "approved", "--format", "csv"], tmp_path)
     assert (code, out) == (
         0,
-        "id,title,status,authors,path\n"
-        "KLIP-2,A Local Cache for Schema Lookups,Design Approved,Bo Lindqvist (@blind),klip-2-schema-cache.md\n",
+        "id,title,status,authors,path,created,updated,status_since\n"
+        "KLIP-2,A Local Cache for Schema Lookups,Design Approved,Bo Lindqvist (@blind),klip-2-schema-cache.md,,,\n"
+        f"rfcdesk: no dates: {tmp_path / 'examples' / 'klip'} is not in a git repository\n",
     )
     code, out = run(["list", "examples/rfc", "--author", "tomás", "--format", "json"], ROOT)
     assert [r["id"] for r in json.loads(out)] == [

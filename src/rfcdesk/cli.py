@@ -13,12 +13,14 @@ from rfcdesk import __version__
 from rfcdesk.author import NewOptions, run_new
 from rfcdesk.check import CheckOptions, run_check
 from rfcdesk.errors import FatalError
+from rfcdesk.history import run_history
 from rfcdesk.listing import run_list, run_show
 from rfcdesk.move import MoveOptions, run_status
 from rfcdesk.reindex import run_index
 from rfcdesk.renumber import run_renumber
 from rfcdesk.rules import load_all
 from rfcdesk.scheme import BUILTIN_NAMES
+from rfcdesk.stats import run_stats
 
 _PATH = click.argument("path", default=".", type=click.Path(path_type=Path))
 _SCHEME = click.option(
@@ -149,6 +151,13 @@ def rules() -> None:
         click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}")
 
 
+_TEXT_OR_JSON = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 _DRY_RUN = click.option(
     "--dry-run", is_flag=True, help="Show the changes as a diff; write nothing."
 )
@@ -235,3 +244,56 @@ def index(path: Path, scheme: str | None, check: bool, dry_run: bool) -> None:
 def renumber(proposal_id: str, new_id: str, path: Path, scheme: str | None, dry_run: bool) -> None:
     """Give a proposal a new number: file, title, links and mentions follow."""
     _run(run_renumber, path, proposal_id, new_id, dry_run, scheme)
+
+
+@main.command()
+@click.argument("proposal_id", metavar="[ID]", required=False)
+@click.argument("path", metavar="[PATH]", required=False, type=click.Path(path_type=Path))
+@_SCHEME
+@click.option("--all", "everything", is_flag=True, help="Every proposal's events (PATH only).")
+@_TEXT_OR_JSON
+def history(
+    proposal_id: str | None,
+    path: Path | None,
+    scheme: str | None,
+    everything: bool,
+    output_format: str,
+) -> None:
+    """A proposal's life from git: created, status and title changes, renames and moves.
+
+    `rfcdesk history ID [PATH]` for one proposal; `rfcdesk history --all [PATH]` for all.
+    """
+    if everything:
+        if path is not None:
+            raise click.UsageError("with --all, give only the folder: rfcdesk history --all PATH")
+        folder, wanted = Path(proposal_id) if proposal_id else Path("."), None
+    elif proposal_id is None:
+        raise click.UsageError("name a proposal (rfcdesk history 12) or pass --all")
+    else:
+        folder, wanted = path or Path("."), proposal_id
+    _run(run_history, folder, wanted, output_format, scheme)
+
+
+@main.command()
+@_PATH
+@_SCHEME
+@click.option(
+    "--stale-days",
+    type=click.IntRange(min=1),
+    help="Days without a commit after which an open proposal is stale (default 180).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count stale days up to this date (default: today).",
+)
+@_TEXT_OR_JSON
+def stats(
+    path: Path,
+    scheme: str | None,
+    stale_days: int | None,
+    as_of: dt.datetime | None,
+    output_format: str,
+) -> None:
+    """Counts by status and year, days per status change, and stale open proposals."""
+    _run(run_stats, path, output_format, stale_days, as_of.date() if as_of else None, scheme)

@@ -1,7 +1,8 @@
 """Settings from `rfcdesk.toml` or `[tool.rfcdesk]` in `pyproject.toml`.
 
 Keys: `path` (the proposal folder, relative to the file), `scheme` (a built-in scheme's
-name), `select` and `ignore` (lists of rule-code prefixes).
+name), `select` and `ignore` (lists of rule-code prefixes), `stale_days` (after how many
+days without a commit `stats` calls an open proposal stale).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KNOWN_KEYS = frozenset({"path", "scheme", "select", "ignore"})
+KNOWN_KEYS = frozenset({"path", "scheme", "select", "ignore", "stale_days"})
+DEFAULT_STALE_DAYS = 180
 
 
 class Config(NamedTuple):
@@ -26,6 +28,7 @@ class Config(NamedTuple):
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     source: Path | None  # the file the settings came from
+    stale_days: int = DEFAULT_STALE_DAYS
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -95,6 +98,14 @@ def _config(start: Path, source: Path, data: dict[str, Any]) -> Config:
         raise FatalError(f"{source}: `scheme` must be a string")
     if not folder.is_dir():
         raise FatalError(f"{source}: `path` names {folder}, which is not a folder")
+    stale = data.get("stale_days", DEFAULT_STALE_DAYS)
+    if not isinstance(stale, int) or isinstance(stale, bool) or stale < 1:
+        raise FatalError(f"{source}: `stale_days` must be a whole number of days, like 180")
     return Config(
-        folder, scheme, _codes(source, data, "select"), _codes(source, data, "ignore"), source
+        folder,
+        scheme,
+        _codes(source, data, "select"),
+        _codes(source, data, "ignore"),
+        source,
+        stale,
     )

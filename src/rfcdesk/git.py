@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from rfcdesk.errors import FatalError
 
@@ -26,6 +28,44 @@ def run_git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
         problem = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise FatalError(f"git {' '.join(args)}: {problem[-1] if problem else 'failed'}")
     return done.stdout
+
+
+@contextlib.contextmanager
+def git_stream(cwd: Path, args: list[str], stdin: bytes) -> Iterator[IO[bytes]]:
+    """Run one git command whose output is read as it comes: large, and needed only once.
+
+    The input is written from a thread so that git never blocks on a full output pipe.
+    """
+    try:
+        process = subprocess.Popen(
+            ["git", *args],
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except FileNotFoundError:
+        raise FatalError("git is not installed (or not on PATH)") from None
+    assert process.stdin and process.stdout and process.stderr
+
+    def feed() -> None:
+        assert process.stdin
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.write(stdin)
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        yield process.stdout
+    finally:
+        process.stdout.close()
+        writer.join()
+        problem = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        process.stderr.close()
+        if process.wait() != 0 and problem:
+            raise FatalError(f"git {' '.join(args)}: {problem[-1]}")
 
 
 def folder_in_repo(folder: Path) -> tuple[Path, str] | None:

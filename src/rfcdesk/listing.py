@@ -14,11 +14,13 @@ from rfcdesk.check import diagnose
 from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
+from rfcdesk.lifecycle import FolderHistory, load_history
 from rfcdesk.model import Proposal
 from rfcdesk.report import display_path
 from rfcdesk.scheme import fold
+from rfcdesk.timeline import Timeline
 
-COLUMNS = ("id", "title", "status", "authors", "path")
+COLUMNS = ("id", "title", "status", "authors", "path", "created", "updated", "status_since")
 
 
 def _authors(folder: Folder, proposal: Proposal) -> str:
@@ -27,8 +29,10 @@ def _authors(folder: Folder, proposal: Proposal) -> str:
     return found.value if found else ""
 
 
-def proposal_record(folder: Folder, proposal: Proposal) -> dict[str, Any]:
-    """A proposal as plain data, for JSON and CSV."""
+def proposal_record(
+    folder: Folder, proposal: Proposal, timeline: Timeline | None = None
+) -> dict[str, Any]:
+    """A proposal as plain data, for JSON and CSV; dates are None where git cannot tell."""
     status_spec = folder.scheme.field_of_kind("status")
     status_field = proposal.field(status_spec.name) if status_spec else None
     return {
@@ -40,6 +44,9 @@ def proposal_record(folder: Folder, proposal: Proposal) -> dict[str, Any]:
         "authors": _authors(folder, proposal),
         "path": proposal.path,
         "fields": {f.name: f.value for f in proposal.fields},
+        "created": timeline.created if timeline else None,
+        "updated": timeline.updated if timeline else None,
+        "status_since": timeline.status_since() if timeline else None,
     }
 
 
@@ -71,7 +78,11 @@ def run_list(
 ) -> int:
     out = out or sys.stdout
     folder = open_folder(load_config(path), scheme)
-    records = [proposal_record(folder, p) for p in select_proposals(folder, status, author)]
+    history = load_history(folder)
+    records = [
+        proposal_record(folder, p, history.timeline(p.path))
+        for p in select_proposals(folder, status, author)
+    ]
     if output_format == "json":
         print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
     elif output_format == "csv":
@@ -79,23 +90,40 @@ def run_list(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
         for r in records:
-            writer.writerow(
-                [r["id"] or "", r["title"] or "", r["status"] or "", r["authors"], r["path"]]
-            )
+            writer.writerow([r[c] or "" for c in COLUMNS])
         out.write(buffer.getvalue())
     else:
-        rows = [
-            (
-                r["id"] or r["path"],
-                r["title"] or "-",
-                r["status"] or (f"? {r['status_written']}" if r["status_written"] else "-"),
-                r["authors"] or "-",
-            )
-            for r in records
-        ]
-        out.write(_table(("ID", "Title", "Status", "Authors"), rows))
+        _print_table(records, history, out)
         print(f"{len(records)} of {len(folder.proposals)} proposals", file=out)
+    if not history.known:
+        print(f"rfcdesk: no dates: {folder.root} is {history.reason}", file=sys.stderr)
     return EXIT_OK
+
+
+def _day(date: str | None) -> str:
+    return date[:10] if date else "-"
+
+
+def _print_table(records: list[dict[str, Any]], history: FolderHistory, out: TextIO) -> None:
+    header: tuple[str, ...] = ("ID", "Title", "Status", "Authors")
+    if history.known:
+        header += ("Created", "Status since")
+    rows = []
+    for r in records:
+        status = r["status"] or (f"? {r['status_written']}" if r["status_written"] else "-")
+        row: tuple[str, ...] = (
+            r["id"] or r["path"],
+            r["title"] or "-",
+            status,
+            r["authors"] or "-",
+        )
+        if history.known:
+            timeline = history.timeline(r["path"])
+            uncommitted = "uncommitted" if timeline else "-"
+            since = _day(r["status_since"]) if r["status_since"] else uncommitted
+            row += (_day(r["created"]) if r["created"] else uncommitted, since)
+        rows.append(row)
+    out.write(_table(header, rows))
 
 
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
