@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import posixpath
 import sys
@@ -151,9 +150,9 @@ def _folder_history(folder: Folder, history: FolderHistory, output_format: str, 
         name = posixpath.basename(timeline.path)
         labelled += [(name, e, timeline.path) for e in timeline.events]
     # Oldest first; events not committed yet come last.
-    # Oldest first by commit date, which follows the commits' order where author dates
-    # need not (a commit re-applied later keeps its first author date).
-    labelled.sort(key=lambda item: (not item[1].committed, _instant(item[1].committed)))
+    # In the commits' order, which author dates need not follow (a commit re-applied later
+    # keeps its first author date); events not committed yet come last.
+    labelled.sort(key=lambda item: history.sequence(item[1]))
     if output_format == "json":
         records = [event_record(e, label, path) for label, e, path in labelled]
         print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
@@ -161,7 +160,3 @@ def _folder_history(folder: Folder, history: FolderHistory, output_format: str, 
     for label, event, _path in labelled:
         print(_event_line(event, label), file=out)
     return EXIT_OK
-
-
-def _instant(date: str) -> float:
-    return dt.datetime.fromisoformat(date).timestamp() if date else 0.0

@@ -25,7 +25,7 @@ from rfcdesk.model import Diagnostic
 from rfcdesk.parse import file_id, parse_proposal
 from rfcdesk.repo import decode_document
 from rfcdesk.scheme import Scheme
-from rfcdesk.timeline import Facts, Timeline, build_timelines, facts_of, pending_events
+from rfcdesk.timeline import Event, Facts, Timeline, build_timelines, facts_of, pending_events
 
 _PARALLEL_THRESHOLD = 400
 _CHUNK = 256
@@ -40,13 +40,18 @@ class FolderHistory(NamedTuple):
     timelines: dict[str, Timeline]  # current proposals, by folder-relative path
     departed: tuple[Timeline, ...]  # proposals deleted, or moved out of the folder
     uncommitted: frozenset[str]  # folder-relative paths that differ from HEAD
+    order: dict[str, int]  # commit id -> its place in the history, oldest first
+
+    def sequence(self, event: Event) -> int:
+        """Where an event falls in the history; events not committed yet come last."""
+        return self.order.get(event.commit, len(self.order)) if event.commit else len(self.order)
 
     def timeline(self, path: str) -> Timeline | None:
         return self.timelines.get(path)
 
 
 def unknown(reason: str) -> FolderHistory:
-    return FolderHistory(False, reason, None, {}, (), frozenset())
+    return FolderHistory(False, reason, None, {}, (), frozenset(), {})
 
 
 class _LogCache(NamedTuple):
@@ -170,7 +175,8 @@ def load_history(folder: Folder, use_cache: bool = True, jobs: int | None = None
         return file_id(folder.scheme, posixpath.basename(path))[0]
 
     timelines = build_timelines(commits, facts, is_proposal, id_of)
-    return _with_worktree(folder, where, head, timelines, facts)
+    order = {commit.id: at for at, commit in enumerate(commits)}
+    return _with_worktree(folder, where, head, timelines, facts)._replace(order=order)
 
 
 def _with_worktree(
@@ -202,4 +208,4 @@ def _with_worktree(
             by_path[proposal.path] = Timeline(repo_path, tuple(extra), True, None, None)
         elif extra:
             by_path[proposal.path] = current._replace(events=current.events + tuple(extra))
-    return FolderHistory(True, "", head, by_path, tuple(departed), frozenset(state))
+    return FolderHistory(True, "", head, by_path, tuple(departed), frozenset(state), {})
