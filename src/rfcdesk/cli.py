@@ -20,6 +20,8 @@ from rfcdesk.reindex import run_index
 from rfcdesk.renumber import run_renumber
 from rfcdesk.rules import load_all
 from rfcdesk.scheme import BUILTIN_NAMES
+from rfcdesk.site.build import BuildOptions, run_build
+from rfcdesk.site.export import run_export
 from rfcdesk.stats import run_stats
 
 _PATH = click.argument("path", default=".", type=click.Path(path_type=Path))
@@ -297,3 +299,34 @@ def stats(
 ) -> None:
     """Counts by status and year, days per status change, and stale open proposals."""
     _run(run_stats, path, output_format, stale_days, as_of.date() if as_of else None, scheme)
+
+
+@main.command()
+@_PATH
+@_SCHEME
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write the site (default: _site beside the folder).",
+)
+@click.option("--base-url", default="", help="Where the site is published (for the feed).")
+def build(path: Path, scheme: str | None, output: Path | None, base_url: str) -> None:
+    """Build the static site: index, proposal pages, dashboard, search, feed, exports."""
+    options = BuildOptions(output or Path("_site"), base_url=base_url)
+    _run(run_build, path, output, options, scheme)
+
+
+@main.command()
+@_PATH
+@_SCHEME
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+)
+def export(path: Path, scheme: str | None, output_format: str) -> None:
+    """Print every proposal as data (the JSON is proposals.json; see its JSON Schema)."""
+    _run(run_export, path, output_format, scheme)

@@ -19,7 +19,9 @@ from rfcdesk.scheme import fold
 from rfcdesk.timeline import Event, Timeline
 
 
-def _describe(event: Event) -> str:
+def describe(event: Event) -> str:
+    """An event in a few words: `status: Proposal -> Merged`."""
+
     def shown(value: str | None) -> str:
         return value if value else "(none)"
 
@@ -62,7 +64,7 @@ def _event_line(event: Event, label: str | None = None) -> str:
     commit = event.commit[:8] if event.commit else "-" * 8
     who = (event.author or "-")[:20]
     prefix = f"{label}  " if label else ""
-    return f"{date:<11}  {commit}  {who:<20}  {prefix}{_describe(event)}"
+    return f"{date:<11}  {commit}  {who:<20}  {prefix}{describe(event)}"
 
 
 def _label(folder: Folder, proposal: Proposal) -> str:

@@ -129,6 +129,7 @@ class Scheme:
     title_format: str = "{title}"  # how `new` and `renumber` write the title heading
     initial_status: str | None = None  # the status `new` writes
     transitions: tuple[Transition, ...] = ()  # the workflow; empty: every move is allowed
+    accepted: tuple[str, ...] = ()  # statuses that mean the proposal was accepted
 
     @cached_property
     def file_regex(self) -> re.Pattern[str]:
@@ -236,7 +237,8 @@ def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
         transitions = tuple(
             Transition(str(t["from"]), _tuple(t, "to")) for t in workflow.get("transitions", ())
         )
-        _check_statuses(origin, statuses, transitions, workflow.get("initial"), fields)
+        accepted = _tuple(workflow, "accepted")
+        _check_statuses(origin, statuses, transitions, workflow.get("initial"), fields, accepted)
         slug_style = files.get("slug", "kebab")
         if slug_style not in SLUG_STYLES:
             raise FatalError(f"{origin}: files.slug must be one of {sorted(SLUG_STYLES)}")
@@ -276,6 +278,7 @@ def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
             title_format=title.get("format", "{title}"),
             initial_status=workflow.get("initial"),
             transitions=transitions,
+            accepted=accepted,
         )
     except KeyError as exc:
         raise FatalError(f"{origin}: scheme is missing the key {exc.args[0]!r}") from None
@@ -289,10 +292,12 @@ def _check_statuses(
     transitions: tuple[Transition, ...],
     initial: str | None,
     fields: tuple[FieldSpec, ...],
+    accepted: tuple[str, ...] = (),
 ) -> None:
     """Every status the workflow and the fields name must be one the scheme declares."""
     names = {s.name for s in statuses}
     named = [("workflow.initial", initial)] if initial else []
+    named += [("workflow.accepted", status) for status in accepted]
     for t in transitions:
         named += [("workflow.transitions.from", t.source)]
         named += [("workflow.transitions.to", target) for target in t.targets]

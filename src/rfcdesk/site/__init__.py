@@ -1,0 +1,1 @@
+"""The published site: collect -> render -> write, and the live preview server."""

@@ -1,0 +1,353 @@
+"""`rfcdesk build`: the static site, in named stages: collect -> render -> write.
+
+A rebuild re-renders only the proposal pages whose inputs changed: each page's inputs
+(its text, its metadata, the pages its links lead to, its backlinks, its history and its
+diagnostics) are digested into a key kept in `.rfcdesk-build.json` in the output folder.
+The index, dashboard, search index, feed and exports are one file each, always rewritten,
+and a file is only written when its bytes change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import posixpath
+import sys
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+import jinja2
+
+from rfcdesk import __version__
+from rfcdesk.check import diagnose
+from rfcdesk.config import load_config
+from rfcdesk.errors import EXIT_OK, FatalError
+from rfcdesk.folder import Folder, open_folder
+from rfcdesk.history import describe
+from rfcdesk.lifecycle import FolderHistory, load_history
+from rfcdesk.report import display_path
+from rfcdesk.rules.links import local_target
+from rfcdesk.site import charts
+from rfcdesk.site.collect import Entry, Facets, collect, facets
+from rfcdesk.site.export import document, schema_text
+from rfcdesk.site.feed import atom
+from rfcdesk.site.render import Heading, highlight_css, render
+
+MANIFEST = ".rfcdesk-build.json"
+MANIFEST_FORMAT = 1
+_PARALLEL_THRESHOLD = 200
+
+
+class BuildOptions(NamedTuple):
+    output: Path
+    base_url: str = ""  # where the site will be published, for the feed's links
+    live: bool = False  # pages reload themselves when `serve` rebuilds
+    today: dt.date | None = None
+    jobs: int | None = None
+
+
+class BuildResult(NamedTuple):
+    output: Path
+    pages: int  # proposal pages in the site
+    rendered: tuple[str, ...]  # proposal pages rendered this time (the rest were current)
+    seconds: float
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("rfcdesk.site", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["describe"] = describe
+    return env
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Write `data` unless the file already holds it; True when written."""
+    try:
+        if target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return True
+
+
+def _check_output(folder: Folder, output: Path) -> None:
+    root, out = folder.root.resolve(), output.resolve()
+    if out == root or out in root.parents:
+        raise FatalError(f"{output}: the site cannot be written over the proposal folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).exists():
+        raise FatalError(
+            f"{output}: folder is not empty and holds no rfcdesk site; "
+            "choose an empty or a new folder"
+        )
+
+
+class PageJob(NamedTuple):
+    """Everything one proposal page needs, so that it can be rendered in another process."""
+
+    page: str
+    source_path: str
+    text: str
+    links: dict[str, str]  # folder-relative target -> URL from the page
+    context: dict[str, Any]
+
+
+def _link_map(entry: Entry, pages: dict[str, str], files: set[str]) -> dict[str, str]:
+    found = {}
+    for link in entry.proposal.links:
+        local = local_target(entry.proposal.path, link.target)
+        if local is None:
+            continue
+        path = local[0]
+        if path in pages:
+            found[path] = posixpath.basename(pages[path])
+        elif path in files:
+            found[path] = f"../files/{path}"
+    return found
+
+
+RenderedPage = tuple[str, str, str, tuple[Heading, ...]]  # page, HTML, plain text, headings
+
+
+def _render_page(job: PageJob) -> RenderedPage:
+    rendered = render(job.text, job.source_path, job.links.get)
+    template = environment().get_template("proposal.html")
+    html = template.render(**job.context, body=rendered.html, toc=rendered.headings)
+    return job.page, html, rendered.text, rendered.headings
+
+
+def _render_all(
+    jobs: list[PageJob], workers: int
+) -> Iterable[tuple[str, str, str, tuple[Heading, ...]]]:
+    if workers <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
+        return [_render_page(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_render_page, jobs, chunksize=32))
+
+
+def _common(folder: Folder, history: FolderHistory, live: bool, root: str) -> dict[str, Any]:
+    label = folder.scheme.label("").rstrip("-_ ") or folder.scheme.name
+    return {
+        "site_title": f"{label} proposals" if label else "Proposals",
+        "version": __version__,
+        "folder_name": folder.root.name,
+        "head": history.head,
+        "live": live,
+        "root": root,
+        "history_known": history.known,
+        "history_note": "No commits touch this file yet."
+        if history.known
+        else f"No history: the folder is {history.reason}.",
+    }
+
+
+def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
+    """Build (or bring up to date) the site for an opened folder."""
+    started = time.perf_counter()
+    output = options.output
+    _check_output(folder, output)
+    output.mkdir(parents=True, exist_ok=True)
+    # collect
+    history = load_history(folder)
+    entries = collect(folder, history, diagnose(folder))
+    manifest = _load_manifest(output)
+    files = _local_files(folder)
+    pages = {e.proposal.path: e.page for e in entries}
+    # render the proposal pages whose inputs changed
+    common = _common(folder, history, options.live, "../")
+    jobs, keys, search = [], {}, {}
+    for entry in entries:
+        text = _read_text(folder, entry.proposal.path)
+        links = _link_map(entry, pages, files)
+        context = {**common, "e": entry}
+        key = _digest([MANIFEST_FORMAT, __version__, common, text, links, _entry_key(entry)])
+        keys[entry.page] = key
+        known = manifest.get("pages", {}).get(entry.page)
+        if known and known["key"] == key and (output / entry.page).exists():
+            search[entry.page] = known["search"]
+            continue
+        jobs.append(PageJob(entry.page, entry.proposal.path, text, links, context))
+    workers = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
+    by_page = {e.page: e for e in entries}
+    for page, html, text, _headings in _render_all(jobs, workers):
+        write_if_changed(output / page, html.encode())
+        entry = by_page[page]
+        search[page] = {
+            "url": page,
+            "label": entry.label,
+            "title": entry.title,
+            "status": entry.status_text,
+            "text": text,
+        }
+    # write everything else
+    _write_aggregates(folder, history, entries, output, options, search)
+    _copy_files(folder, entries, files, output)
+    _remove_stale(output, manifest, keys)
+    _save_manifest(output, {p: {"key": keys[p], "search": search[p]} for p in keys})
+    return BuildResult(
+        output, len(entries), tuple(j.page for j in jobs), time.perf_counter() - started
+    )
+
+
+def _entry_key(entry: Entry) -> list[Any]:
+    return [
+        entry.label,
+        entry.status_text,
+        entry.fields,
+        entry.created,
+        entry.updated,
+        entry.status_since,
+        [tuple(d) for d in entry.diagnostics],
+        [(b.page, b.label, b.title) for b in entry.backlinks],
+        [tuple(e) for e in entry.events],
+    ]
+
+
+def _read_text(folder: Folder, path: str) -> str:
+    try:
+        data = (folder.root / path).read_bytes()
+    except OSError:
+        return ""
+    return data.decode("utf-8", "replace").removeprefix("\ufeff")
+
+
+def _local_files(folder: Folder) -> set[str]:
+    """Every file under the folder (folder-relative), for resolving links to them."""
+    found = set()
+    for base, dirs, names in os.walk(folder.root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel = os.path.relpath(base, folder.root)
+        for name in names:
+            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def _write_aggregates(
+    folder: Folder,
+    history: FolderHistory,
+    entries: list[Entry],
+    output: Path,
+    options: BuildOptions,
+    search: dict[str, dict[str, str]],
+) -> None:
+    env = environment()
+    common = _common(folder, history, options.live, "")
+    found: Facets = facets(folder, entries)
+    keys = {e.status or e.status_text: e.status_key for e in entries}
+    today = options.today or dt.date.today()
+    accepted = frozenset(folder.scheme.accepted)
+    open_statuses = frozenset(s.name for s in folder.scheme.statuses if not s.terminal)
+    acceptance, accepted_count = charts.time_to_acceptance(entries, accepted)
+    open_age, open_count = charts.open_by_age(entries, open_statuses, today)
+    chart_set = {
+        "by_status": charts.by_status(entries, found.statuses),
+        "per_year": charts.per_year(entries, found.statuses),
+        "acceptance": acceptance,
+        "accepted_count": accepted_count,
+        "open_age": open_age,
+        "open_count": open_count,
+    }
+    outputs = {
+        "index.html": env.get_template("index.html").render(
+            **common, entries=entries, facets=found, keys=keys
+        ),
+        "dashboard.html": env.get_template("dashboard.html").render(
+            **common, entries=entries, charts=chart_set, today=today.isoformat()
+        ),
+        "search.html": env.get_template("search.html").render(**common),
+        "search-index.json": json.dumps(
+            [search[e.page] for e in entries], ensure_ascii=False, separators=(",", ":")
+        ),
+        "proposals.json": json.dumps(
+            document(folder.scheme.name, entries), indent=2, ensure_ascii=False
+        ),
+        "proposals.schema.json": schema_text(),
+        "feed.xml": atom(
+            common["site_title"],
+            options.base_url,
+            entries,
+            max((e.updated for e in entries if e.updated), default="1970-01-01T00:00:00+00:00"),
+        ),
+        "assets/site.css": _static("site.css") + "\n" + highlight_css(),
+        "assets/site.js": _static("site.js"),
+    }
+    for name, text in outputs.items():
+        write_if_changed(output / name, text.encode())
+
+
+def _static(name: str) -> str:
+    return resources.files("rfcdesk.site").joinpath("static").joinpath(name).read_text("utf-8")
+
+
+def _copy_files(folder: Folder, entries: list[Entry], files: set[str], output: Path) -> None:
+    """The proposals' sources, and the local files (images...) their pages link to."""
+    for entry in entries:
+        path = entry.proposal.path
+        with contextlib.suppress(OSError):
+            write_if_changed(output / "source" / path, (folder.root / path).read_bytes())
+        for link in entry.proposal.links:
+            local = local_target(path, link.target)
+            if local and local[0] in files and not local[0].endswith(".md"):
+                with contextlib.suppress(OSError):
+                    data = (folder.root / local[0]).read_bytes()
+                    write_if_changed(output / "files" / local[0], data)
+
+
+def _remove_stale(output: Path, manifest: dict[str, Any], keys: dict[str, str]) -> None:
+    for page in manifest.get("pages", {}):
+        if page not in keys:
+            (output / page).unlink(missing_ok=True)
+
+
+def _load_manifest(output: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((output / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
+
+
+def _save_manifest(output: Path, pages: dict[str, Any]) -> None:
+    text = json.dumps({"format": MANIFEST_FORMAT, "pages": pages}, ensure_ascii=False)
+    write_if_changed(output / MANIFEST, text.encode())
+
+
+def run_build(
+    path: Path,
+    output: Path | None,
+    options: BuildOptions | None = None,
+    scheme: str | None = None,
+    out: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    folder = open_folder(load_config(path), scheme)
+    target = output or (folder.root.parent / "_site")
+    result = build_site(folder, (options or BuildOptions(target))._replace(output=target))
+    shown = display_path(target, "index.html")
+    print(
+        f"built {result.pages} proposal pages ({len(result.rendered)} rendered, "
+        f"{result.pages - len(result.rendered)} current) in {result.seconds:.2f}s: open {shown}",
+        file=out,
+    )
+    return EXIT_OK

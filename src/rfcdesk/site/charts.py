@@ -1,0 +1,167 @@
+"""Charts as inline SVG: no script, no service, readable by screen readers.
+
+Pure functions from numbers to SVG text. Colours come from CSS classes (`s-<status key>`),
+so the page's light and dark themes apply to the charts too. Every label is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from html import escape
+from typing import NamedTuple
+
+from rfcdesk.site.collect import Entry
+
+ROW = 26  # height of a bar in a horizontal chart
+LABEL = 170  # width kept for labels on the left
+WIDTH = 640
+
+
+class Bar(NamedTuple):
+    label: str
+    value: float
+    key: str  # status key, for the colour
+
+
+def _svg(height: int, title: str, body: list[str]) -> str:
+    return (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(body)}</svg>'
+    )
+
+
+def _scale(maximum: float) -> float:
+    return maximum if maximum > 0 else 1.0
+
+
+def bars(title: str, items: Sequence[Bar], unit: str = "") -> str:
+    """A horizontal bar per item, its value written after the bar."""
+    top = _scale(max((b.value for b in items), default=0))
+    span = WIDTH - LABEL - 60
+    body = []
+    for at, bar in enumerate(items):
+        y = at * ROW + 4
+        width = max(1.0, bar.value / top * span) if bar.value else 0
+        shown = f"{bar.value:g}{unit}"
+        body.append(
+            f"<g><title>{escape(bar.label)}: {escape(shown)}</title>"
+            f'<text x="{LABEL - 8}" y="{y + 15}" text-anchor="end">{escape(bar.label)}</text>'
+            f'<rect class="bar s-{escape(bar.key)}" x="{LABEL}" y="{y}" width="{width:.1f}" '
+            f'height="{ROW - 8}" rx="2"/>'
+            f'<text x="{LABEL + width + 6:.1f}" y="{y + 15}">{escape(shown)}</text></g>'
+        )
+    return _svg(max(ROW, len(items) * ROW + 8), title, body)
+
+
+def stacked_columns(
+    title: str, columns: Sequence[tuple[str, Sequence[Bar]]], legend: Sequence[Bar]
+) -> str:
+    """One column per label, stacked by series; a legend below."""
+    height, base = 260, 200
+    top = _scale(max((sum(b.value for b in bars) for _, bars in columns), default=0))
+    step = (WIDTH - 60) / max(1, len(columns))
+    width = min(48.0, step * 0.7)
+    body = []
+    for at, (label, parts) in enumerate(columns):
+        x = 40 + at * step + (step - width) / 2
+        y = float(base)
+        total = sum(b.value for b in parts)
+        for part in parts:
+            if not part.value:
+                continue
+            h = part.value / top * (base - 20)
+            y -= h
+            body.append(
+                f'<rect class="bar s-{escape(part.key)}" x="{x:.1f}" y="{y:.1f}" '
+                f'width="{width:.1f}" height="{h:.1f}"><title>{escape(label)}, '
+                f"{escape(part.label)}: {part.value:g}</title></rect>"
+            )
+        body.append(
+            f'<text x="{x + width / 2:.1f}" y="{base + 16}" text-anchor="middle">'
+            f"{escape(label)}</text>"
+            f'<text x="{x + width / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{total:g}</text>'
+        )
+    for at, item in enumerate(legend):
+        x, y = 40 + (at % 4) * 150, base + 34 + (at // 4) * 18
+        body.append(
+            f'<rect class="bar s-{escape(item.key)}" x="{x}" y="{y - 10}" width="10" height="10"/>'
+            f'<text x="{x + 16}" y="{y}">{escape(item.label)}</text>'
+        )
+    rows = math.ceil(len(legend) / 4)
+    return _svg(height + max(0, rows - 1) * 18, title, body)
+
+
+def by_status(entries: Sequence[Entry], statuses: Sequence[tuple[str, int]]) -> str:
+    keys = {e.status or e.status_text: e.status_key for e in entries}
+    return bars("Proposals by status", [Bar(s, n, keys.get(s, "none")) for s, n in statuses])
+
+
+def per_year(entries: Sequence[Entry], statuses: Sequence[tuple[str, int]]) -> str:
+    keys = {e.status or e.status_text: e.status_key for e in entries}
+    years = sorted({e.year for e in entries if e.year})
+    columns = []
+    for year in years:
+        counts = [
+            Bar(
+                s,
+                sum(1 for e in entries if e.year == year and (e.status or e.status_text) == s),
+                keys[s],
+            )
+            for s, _ in statuses
+        ]
+        columns.append((year, counts))
+    legend = [Bar(s, n, keys[s]) for s, n in statuses]
+    return stacked_columns("Proposals created per year, by status now", columns, legend)
+
+
+AGE_BINS = (
+    (30, "< 1 month"),
+    (90, "1-3 months"),
+    (180, "3-6 months"),
+    (365, "6-12 months"),
+    (730, "1-2 years"),
+    (math.inf, "> 2 years"),
+)
+
+
+def _bin(days: float) -> str:
+    return next(label for limit, label in AGE_BINS if days < limit)
+
+
+def days_between(start: str, end: str) -> float:
+    return (
+        dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
+    ).total_seconds() / 86400
+
+
+def time_to_acceptance(entries: Sequence[Entry], accepted: frozenset[str]) -> tuple[str, int]:
+    """A histogram of days from creation to the first accepted status, and how many."""
+    counts = dict.fromkeys((label for _, label in AGE_BINS), 0)
+    total = 0
+    for entry in entries:
+        if not entry.timeline or not entry.created:
+            continue
+        first = next((d for s, d in entry.timeline.status_periods() if s in accepted), None)
+        if first is not None:
+            counts[_bin(max(0.0, days_between(entry.created, first)))] += 1
+            total += 1
+    title = "Days from creation to acceptance"
+    return bars(title, [Bar(label, n, "accepted") for label, n in counts.items()]), total
+
+
+def open_by_age(
+    entries: Sequence[Entry], open_statuses: frozenset[str], today: dt.date
+) -> tuple[str, int]:
+    """A histogram of the open proposals' ages, and how many are open."""
+    counts = dict.fromkeys((label for _, label in AGE_BINS), 0)
+    total = 0
+    now = dt.datetime.combine(today, dt.time(), tzinfo=dt.timezone.utc).isoformat()
+    for entry in entries:
+        if entry.status in open_statuses and entry.created:
+            counts[_bin(max(0.0, days_between(entry.created, now)))] += 1
+            total += 1
+    return bars(
+        "Open proposals by age", [Bar(label, n, "open") for label, n in counts.items()]
+    ), total

@@ -1,0 +1,161 @@
+"""What the site shows, gathered from an opened folder, its history and its diagnostics.
+
+Pure: turns a `Folder`, a `FolderHistory` and the diagnostics into one `Entry` per proposal
+(with its page's file name, facets, backlinks and timeline) and the facet lists the index
+filters on. Nothing here renders or writes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from rfcdesk.folder import Folder
+from rfcdesk.lifecycle import FolderHistory
+from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.rules.links import local_target
+from rfcdesk.timeline import Event, Timeline
+
+_PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\n)\s*")
+_URL = re.compile(r"https?://[^\s<>()|]+")
+_PAGE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass
+class Entry:
+    """One proposal as the site shows it."""
+
+    proposal: Proposal
+    label: str  # "KLIP-12", or the file name when there is no id
+    page: str  # "p/klip-12-name.html"
+    status: str | None  # canonical
+    status_text: str  # what the badge says
+    status_key: str  # a CSS-safe key for the badge's colour
+    authors: list[str]
+    created: str | None
+    updated: str | None
+    status_since: str | None
+    release: str
+    discussion: str | None  # a URL
+    fields: list[tuple[str, str]]
+    diagnostics: list[Diagnostic]
+    timeline: Timeline | None
+    backlinks: list[Entry] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.proposal.title or self.proposal.path
+
+    @property
+    def year(self) -> str:
+        return self.created[:4] if self.created else ""
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.timeline.events if self.timeline else ()
+
+
+class Facets(NamedTuple):
+    statuses: list[tuple[str, int]]  # (status, count), in the scheme's order
+    authors: list[str]
+    years: list[str]
+    releases: list[str]
+
+
+def page_name(path: str) -> str:
+    """The page's file name for a proposal file: its name, made safe for a URL."""
+    stem = posixpath.splitext(path)[0].replace("/", "--")
+    return "p/" + _PAGE_NAME.sub("-", stem) + ".html"
+
+
+def people(value: str) -> list[str]:
+    return [p.strip() for p in _PEOPLE_SPLIT.split(value) if p.strip()]
+
+
+def status_key(status: str | None, written: str | None) -> str:
+    if status:
+        return re.sub(r"[^a-z0-9]+", "-", status.lower()).strip("-")
+    return "invalid" if written else "none"
+
+
+def _field_value(folder: Folder, proposal: Proposal, kind: str) -> str:
+    spec = folder.scheme.field_of_kind(kind)
+    found = proposal.field(spec.name) if spec else None
+    return found.value if found else ""
+
+
+def make_entry(
+    folder: Folder,
+    proposal: Proposal,
+    timeline: Timeline | None,
+    diagnostics: list[Diagnostic],
+) -> Entry:
+    written = _field_value(folder, proposal, "status")
+    text = proposal.status or (f"? {written}" if written else "no status")
+    discussion = _URL.search(_field_value(folder, proposal, "link"))
+    return Entry(
+        proposal=proposal,
+        label=folder.scheme.label(proposal.id) if proposal.id else proposal.path,
+        page=page_name(proposal.path),
+        status=proposal.status,
+        status_text=text,
+        status_key=status_key(proposal.status, written),
+        authors=people(_field_value(folder, proposal, "people")),
+        created=timeline.created if timeline else None,
+        updated=timeline.updated if timeline else None,
+        status_since=timeline.status_since() if timeline else None,
+        release=_field_value(folder, proposal, "version"),
+        discussion=discussion.group(0) if discussion else None,
+        fields=[(f.name, f.value) for f in proposal.fields],
+        diagnostics=diagnostics,
+        timeline=timeline,
+    )
+
+
+def link_backs(entries: Sequence[Entry]) -> None:
+    """Fill each entry's `backlinks`: the other proposals that link to it."""
+    by_path = {e.proposal.path: e for e in entries}
+    sources: dict[str, dict[str, Entry]] = defaultdict(dict)
+    for entry in entries:
+        for link in entry.proposal.links:
+            local = local_target(entry.proposal.path, link.target)
+            if local and local[0] in by_path and local[0] != entry.proposal.path:
+                sources[local[0]][entry.proposal.path] = entry
+    for path, entry in by_path.items():
+        entry.backlinks = sorted(sources[path].values(), key=lambda e: e.page)
+
+
+def collect(
+    folder: Folder, history: FolderHistory, diagnostics: Iterable[Diagnostic]
+) -> list[Entry]:
+    """One entry per proposal, in id order."""
+    by_path: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in diagnostics:
+        by_path[d.path].append(d)
+    ordered = sorted(folder.proposals, key=lambda p: (folder.scheme.sort_key(p.id), p.path))
+    entries = [
+        make_entry(folder, p, history.timeline(p.path), by_path.get(p.path, [])) for p in ordered
+    ]
+    link_backs(entries)
+    return entries
+
+
+def facets(folder: Folder, entries: Sequence[Entry]) -> Facets:
+    counts: dict[str, int] = defaultdict(int)
+    for e in entries:
+        counts[e.status_text if not e.status else e.status] += 1
+    order = [s.name for s in folder.scheme.statuses]
+    statuses = [(s, counts[s]) for s in order if counts.get(s)]
+    statuses += sorted((s, n) for s, n in counts.items() if s not in order)
+    authors = sorted({a for e in entries for a in e.authors}, key=str.casefold)
+    years = sorted({e.year for e in entries if e.year})
+    releases = sorted({e.release for e in entries if e.release})
+    return Facets(statuses, authors, years, releases)

@@ -1,0 +1,130 @@
+"""Proposals as plain data: `proposals.json` (with its JSON Schema) and `rfcdesk export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from rfcdesk.check import diagnose
+from rfcdesk.config import load_config
+from rfcdesk.errors import EXIT_OK
+from rfcdesk.folder import open_folder
+from rfcdesk.lifecycle import load_history
+from rfcdesk.model import Severity
+from rfcdesk.site.collect import Entry, collect
+
+SCHEMA_ID = "https://rfcdesk.dev/schemas/proposals-1.json"
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "authors",
+    "created",
+    "updated",
+    "status_since",
+    "release",
+    "discussion",
+    "path",
+    "errors",
+    "warnings",
+)
+
+
+def schema_text() -> str:
+    """The JSON Schema of `proposals.json`, shipped with the package."""
+    return resources.files("rfcdesk.site").joinpath("proposals.schema.json").read_text("utf-8")
+
+
+def record(entry: Entry) -> dict[str, Any]:
+    p = entry.proposal
+    return {
+        "id": entry.label if p.id else None,
+        "number": p.number,
+        "title": p.title,
+        "status": entry.status,
+        "status_written": next((v for k, v in entry.fields if k == "Status"), None),
+        "authors": entry.authors,
+        "created": entry.created,
+        "updated": entry.updated,
+        "status_since": entry.status_since,
+        "release": entry.release or None,
+        "discussion": entry.discussion,
+        "path": p.path,
+        "page": entry.page,
+        "fields": dict(entry.fields),
+        "diagnostics": [
+            {
+                "line": d.line,
+                "col": d.col,
+                "code": d.code,
+                "severity": d.severity.value,
+                "message": d.message,
+            }
+            for d in entry.diagnostics
+        ],
+        "events": [
+            {
+                "event": e.kind,
+                "date": e.date or None,
+                "author": e.author or None,
+                "commit": e.commit,
+                "from": e.before,
+                "to": e.after,
+            }
+            for e in entry.events
+        ],
+    }
+
+
+def document(scheme: str, entries: Sequence[Entry]) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA_ID,
+        "scheme": scheme,
+        "count": len(entries),
+        "proposals": [record(e) for e in entries],
+    }
+
+
+def csv_text(entries: Sequence[Entry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        warnings = sum(1 for d in e.diagnostics if d.severity is Severity.WARNING)
+        writer.writerow(
+            [
+                e.label if e.proposal.id else "",
+                e.proposal.title or "",
+                e.status or "",
+                "; ".join(e.authors),
+                e.created or "",
+                e.updated or "",
+                e.status_since or "",
+                e.release,
+                e.discussion or "",
+                e.proposal.path,
+                e.errors,
+                warnings,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def run_export(
+    path: Path, output_format: str = "json", scheme: str | None = None, out: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    folder = open_folder(load_config(path), scheme)
+    entries = collect(folder, load_history(folder), diagnose(folder))
+    if output_format == "csv":
+        out.write(csv_text(entries))
+    else:
+        text = json.dumps(document(folder.scheme.name, entries), indent=2, ensure_ascii=False)
+        print(text, file=out)
+    return EXIT_OK

@@ -1,0 +1,50 @@
+"""An Atom feed of new proposals and status changes, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.etree import ElementTree as ET
+
+from rfcdesk.site.collect import Entry
+from rfcdesk.timeline import Event
+
+ATOM = "http://www.w3.org/2005/Atom"
+MAX_ENTRIES = 100
+
+
+def _summary(entry: Entry, event: Event) -> str:
+    if event.kind == "created":
+        status = f" as {event.after}" if event.after else ""
+        return f"{entry.label} was created{status}: {entry.title}"
+    return f"{entry.label} moved from {event.before or 'no status'} to {event.after or 'no status'}"
+
+
+def atom(title: str, base_url: str, entries: Sequence[Entry], updated: str) -> str:
+    """The feed's XML; `base_url` is where the site is published ("" for relative links)."""
+    items = [
+        (event, entry)
+        for entry in entries
+        for event in entry.events
+        if event.commit and event.kind in ("created", "status")
+    ]
+    items.sort(key=lambda item: item[0].committed, reverse=True)
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = (
+        f"{base_url}feed.xml" if base_url else "urn:rfcdesk:feed"
+    )
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = updated
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{base_url}index.html")
+    for event, entry in items[:MAX_ENTRIES]:
+        item = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(item, f"{{{ATOM}}}title").text = _summary(entry, event)
+        ET.SubElement(
+            item, f"{{{ATOM}}}id"
+        ).text = f"urn:rfcdesk:{event.commit}:{entry.proposal.path}:{event.kind}"
+        ET.SubElement(item, f"{{{ATOM}}}updated").text = event.committed
+        ET.SubElement(item, f"{{{ATOM}}}link", href=f"{base_url}{entry.page}")
+        author = ET.SubElement(item, f"{{{ATOM}}}author")
+        ET.SubElement(author, f"{{{ATOM}}}name").text = event.author
+        ET.SubElement(item, f"{{{ATOM}}}summary").text = event.subject
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -1,0 +1,150 @@
+"""A proposal's Markdown to safe HTML: GitHub-flavoured tables, highlighted code, heading
+anchors and a table of contents, links between proposals pointed at their pages.
+
+Pure: takes the text and a function that says where a relative link should go, returns the
+HTML (sanitized with nh3, so nothing a proposal holds can run in a reader's browser), the
+headings, the plain text for search and the local files the page needs copied.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from rfcdesk.parse import github_anchor
+
+_TAGS = nh3.ALLOWED_TAGS | {"input"}
+_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align", "style"},
+    "td": {"align", "style"},
+    "ol": {"start"},
+    "input": {"type", "checked", "disabled"},
+}
+_URL_SCHEMES = {"http", "https", "mailto"}
+_FORMATTER = HtmlFormatter(nowrap=True)
+_SPACE = re.compile(r"\s+")
+
+
+class Heading(NamedTuple):
+    level: int
+    text: str
+    anchor: str
+
+
+class Rendered(NamedTuple):
+    html: str  # sanitized
+    headings: tuple[Heading, ...]
+    text: str  # the words of the document, for search
+    assets: tuple[str, ...]  # folder-relative paths of local files the page links to
+
+
+# Where a folder-relative target goes: a URL relative to the page, or None to leave it.
+Resolver = Callable[[str], str | None]
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang.split()[0]) if lang.strip() else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return ""  # markdown-it escapes and wraps it itself
+    return f'<pre class="highlight"><code>{highlight(code, lexer, _FORMATTER)}</code></pre>\n'
+
+
+def markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    return md
+
+
+_MD = markdown()
+
+
+def _is_local(target: str) -> bool:
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not target.startswith(("#", "/"))
+
+
+def _rewrite(token: Token, attr: str, source_dir: str, resolve: Resolver, assets: set[str]) -> None:
+    target = token.attrGet(attr)
+    if not isinstance(target, str) or not _is_local(target):
+        return
+    parts = urlsplit(target)
+    path = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
+    if path.startswith("../") or path == "..":
+        return
+    page = resolve(path)
+    if page is None:
+        return
+    if page.startswith("files/") or "/files/" in page:
+        assets.add(path)
+    token.attrSet(attr, page + (f"#{parts.fragment}" if parts.fragment else ""))
+
+
+def _walk(tokens: list[Token]) -> list[Token]:
+    flat = []
+    for token in tokens:
+        flat.append(token)
+        if token.children:
+            flat.extend(_walk(token.children))
+    return flat
+
+
+def render(text: str, path: str, resolve: Resolver) -> Rendered:
+    """Render one proposal; `path` is its folder-relative path, for resolving links."""
+    tokens = _MD.parse(text)
+    source_dir = posixpath.dirname(path)
+    assets: set[str] = set()
+    headings: list[Heading] = []
+    seen: dict[str, int] = {}
+    words: list[str] = []
+    for at, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[at + 1]
+            parts = _walk(inline.children or [])
+            title = "".join(c.content for c in parts if c.type in ("text", "code_inline"))
+            slug = github_anchor(title)
+            count = seen.get(slug, 0)
+            seen[slug] = count + 1
+            anchor = slug if count == 0 else f"{slug}-{count}"
+            token.attrSet("id", anchor)
+            headings.append(Heading(int(token.tag[1]), title.strip(), anchor))
+        if token.type == "inline" or token.type in ("fence", "code_block"):
+            words.append(token.content)
+    for token in _walk(tokens):
+        if token.type == "link_open":
+            _rewrite(token, "href", source_dir, resolve, assets)
+        elif token.type == "image":
+            _rewrite(token, "src", source_dir, resolve, assets)
+    html = _MD.renderer.render(tokens, _MD.options, {})
+    safe = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    plain = _SPACE.sub(" ", " ".join(words)).strip()
+    return Rendered(safe, tuple(headings), plain, tuple(sorted(assets)))
+
+
+def highlight_css() -> str:
+    """The stylesheet for highlighted code, for light and dark themes."""
+    light = HtmlFormatter(style="default").get_style_defs(".highlight")  # type: ignore[no-untyped-call]
+    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")  # type: ignore[no-untyped-call]
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

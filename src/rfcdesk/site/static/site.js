@@ -1,0 +1,117 @@
+// rfcdesk site: filters and sorting for the index, search, and live reload under `serve`.
+// Every page works without this script; it only adds what a static page cannot do.
+"use strict";
+
+function filterIndex() {
+  const table = document.getElementById("proposals");
+  const form = document.getElementById("filters");
+  if (!table || !form) return;
+  const rows = Array.from(table.tBodies[0].rows);
+  const shown = document.getElementById("shown");
+  const keys = ["status", "author", "year", "release"];
+
+  function apply() {
+    const params = new URLSearchParams(location.search);
+    let count = 0;
+    for (const row of rows) {
+      const ok = keys.every((key) => {
+        const want = params.get(key);
+        if (!want) return true;
+        if (key === "author") return row.dataset.author.split("|").includes(want);
+        return row.dataset[key] === want;
+      });
+      row.hidden = !ok;
+      if (ok) count += 1;
+    }
+    for (const key of keys) form.elements[key].value = params.get(key) || "";
+    shown.textContent = count === rows.length
+      ? `${rows.length} proposals` : `${count} of ${rows.length} proposals`;
+  }
+
+  function update() {
+    const params = new URLSearchParams();
+    for (const key of keys) {
+      const value = form.elements[key].value;
+      if (value) params.set(key, value);
+    }
+    const query = params.toString();
+    history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    apply();
+  }
+
+  form.addEventListener("change", update);
+  form.addEventListener("submit", (event) => { event.preventDefault(); update(); });
+  form.addEventListener("reset", () => setTimeout(update, 0));
+  for (const link of document.querySelectorAll("[data-status-link]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      form.elements.status.value = link.dataset.statusLink;
+      update();
+    });
+  }
+  window.addEventListener("popstate", apply);
+  apply();
+
+  for (const th of table.tHead.rows[0].cells) {
+    th.querySelector("button").addEventListener("click", () => {
+      const key = th.dataset.sort;
+      const descending = th.getAttribute("aria-sort") === "ascending";
+      for (const other of table.tHead.rows[0].cells) other.removeAttribute("aria-sort");
+      th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      const value = (row) => (key === "status" || key === "authors"
+        ? row.cells[th.cellIndex].textContent.trim().toLowerCase() : row.dataset[key] || "");
+      rows.sort((a, b) => value(a).localeCompare(value(b), undefined, { numeric: true }));
+      if (descending) rows.reverse();
+      for (const row of rows) table.tBodies[0].appendChild(row);
+    });
+  }
+}
+
+async function search() {
+  const form = document.getElementById("search");
+  if (!form) return;
+  const query = new URLSearchParams(location.search).get("q") || "";
+  form.elements.q.value = query;
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("results");
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) { status.textContent = "Type words to find in every proposal."; return; }
+  const response = await fetch(document.body.dataset.root + "search-index.json");
+  const index = await response.json();
+  const hits = [];
+  for (const doc of index) {
+    const haystack = (doc.label + " " + doc.title + " " + doc.text).toLowerCase();
+    if (!words.every((w) => haystack.includes(w))) continue;
+    const title = (doc.label + " " + doc.title).toLowerCase();
+    const score = words.filter((w) => title.includes(w)).length * 100
+      + words.reduce((n, w) => n + haystack.split(w).length - 1, 0);
+    hits.push({ doc, score });
+  }
+  hits.sort((a, b) => b.score - a.score);
+  status.textContent = `${hits.length} proposal${hits.length === 1 ? "" : "s"} match “${query}”.`;
+  list.replaceChildren();
+  for (const { doc } of hits) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = doc.url;
+    link.textContent = `${doc.label}: ${doc.title}`;
+    const where = doc.text.toLowerCase().indexOf(words[0]);
+    const snippet = document.createElement("p");
+    snippet.textContent = where < 0 ? doc.status
+      : "…" + doc.text.slice(Math.max(0, where - 80), where + 120) + "…";
+    item.append(link, snippet);
+    list.append(item);
+  }
+}
+
+function liveReload() {
+  if (!document.body.dataset.live) return;
+  const events = new EventSource("/__rfcdesk/events");
+  events.addEventListener("reload", () => location.reload());
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  filterIndex();
+  search();
+  liveReload();
+});
