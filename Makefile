@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's Chromium with Playwright (its own download does not work
+# offline); `make test` installs the package when it is missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,18 +34,30 @@ demo: $(STAMP)
 	@echo
 	@echo "== rfcdesk status 4 'In Discussion' examples/klip --dry-run"
 	@$(BIN)/rfcdesk status 4 "In Discussion" examples/klip --dry-run
+	@echo
+	@echo "== rfcdesk build examples/klip -o _site/klip, and examples/rfc -o _site/rfc"
+	@$(BIN)/rfcdesk build examples/klip -o _site/klip
+	@$(BIN)/rfcdesk build examples/rfc -o _site/rfc
+	@echo "Open _site/klip/index.html in a browser, or run: $(BIN)/rfcdesk serve examples/klip"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy --strict src/rfcdesk
 
-test: lint
+$(CHROMIUM):
+	$(SUDO) apt-get install -y -q chromium || \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
+
+test: lint $(CHROMIUM)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.history
 
+screenshots: $(STAMP) $(CHROMIUM)
+	$(BIN)/python tools/screenshots.py docs
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench-data
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench-data _site

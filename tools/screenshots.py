@@ -24,15 +24,8 @@ from rfcdesk.folder import open_folder
 from rfcdesk.site.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - the tests' own browser settings
 
 
 def git(cwd: Path, *args: str) -> None:

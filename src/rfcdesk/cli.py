@@ -22,6 +22,7 @@ from rfcdesk.rules import load_all
 from rfcdesk.scheme import BUILTIN_NAMES
 from rfcdesk.site.build import BuildOptions, run_build
 from rfcdesk.site.export import run_export
+from rfcdesk.site.serve import run_serve
 from rfcdesk.stats import run_stats
 
 _PATH = click.argument("path", default=".", type=click.Path(path_type=Path))
@@ -330,3 +331,19 @@ def build(path: Path, scheme: str | None, output: Path | None, base_url: str) ->
 def export(path: Path, scheme: str | None, output_format: str) -> None:
     """Print every proposal as data (the JSON is proposals.json; see its JSON Schema)."""
     _run(run_export, path, output_format, scheme)
+
+
+@main.command()
+@_PATH
+@_SCHEME
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Keep the built site here (default: a temporary folder).",
+)
+def serve(path: Path, scheme: str | None, host: str, port: int, output: Path | None) -> None:
+    """Build the site, serve it, and rebuild and reload pages when a proposal changes."""
+    _run(run_serve, path, host, port, output, scheme)

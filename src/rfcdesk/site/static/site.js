@@ -88,7 +88,8 @@ async function search() {
     hits.push({ doc, score });
   }
   hits.sort((a, b) => b.score - a.score);
-  status.textContent = `${hits.length} proposal${hits.length === 1 ? "" : "s"} match “${query}”.`;
+  const matches = hits.length === 1 ? "1 proposal matches" : `${hits.length} proposals match`;
+  status.textContent = `${matches} “${query}”.`;
   list.replaceChildren();
   for (const { doc } of hits) {
     const item = document.createElement("li");

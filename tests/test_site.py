@@ -1,0 +1,243 @@
+"""The static site without a browser: rendering, sanitizing, exports, rebuilds, real folders."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import write_files
+from rfcdesk.config import load_config
+from rfcdesk.folder import open_folder
+from rfcdesk.site.build import BuildOptions, build_site
+from rfcdesk.site.export import schema_text
+from rfcdesk.site.render import render
+from test_browser import klip
+from test_cli import run
+
+
+def test_render_rewrites_links_and_strips_what_could_run() -> None:
+    pages = {"klip-2-cache.md": "klip-2-cache.html", "img/plan.png": "../files/img/plan.png"}
+    text = (
+        "# Title\n\n## Design\n\n## Design\n\n"
+        "[cache](klip-2-cache.md#design) [web](https://example.org) ![plan](img/plan.png)\n\n"
+        '<script>alert(1)</script>\n\n<img src="x" onerror="alert(2)">\n\n'
+        '<a href="javascript:alert(3)">bad</a> [worse](javascript:alert(4))\n\n'
+        "| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nx = 1\n```\n"
+    )
+    rendered = render(text, "klip-1-joins.md", pages.get)
+    assert [(h.level, h.text, h.anchor) for h in rendered.headings] == [
+        (1, "Title", "title"),
+        (2, "Design", "design"),
+        (2, "Design", "design-1"),
+    ]
+    html = rendered.html
+    assert '<a href="klip-2-cache.html#design" rel="noopener noreferrer">cache</a>' in html
+    assert '<img src="../files/img/plan.png" alt="plan">' in html
+    assert '<a href="https://example.org" rel="noopener noreferrer">web</a>' in html
+    assert "<script" not in html and "alert(1)" not in html and "onerror" not in html
+    assert '<img src="x">' in html
+    # A raw link loses its href; a Markdown one is never made a link at all.
+    assert '<p><a rel="noopener noreferrer">bad</a> [worse](javascript:alert(4))</p>' in html
+    assert '<td align="right">2</td>' in html or '<td style="text-align:right">2</td>' in html
+    assert '<pre class="highlight"><code><span class="n">x</span>' in html
+    assert rendered.assets == ("img/plan.png",)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    top = tmp_path / "repo"
+    folder = write_files(
+        top / "klips",
+        {
+            "klip-1-joins.md": klip(1, "Stream Joins", "Merged", "See [KLIP-2](klip-2-cache.md)."),
+            "klip-2-cache.md": klip(2, "Schema Cache", "In Discussion", "![plan](plan.png)"),
+            "klip-3-tags.md": klip(3, "Query Tags", "Rejected", "Nothing links here."),
+            "plan.png": b"\x89PNG\r\n\x1a\nnot really",
+        },
+    )
+    identity = ["-c", "user.name=Grace Hopper", "-c", "user.email=grace@example.org"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(top)], check=True)
+    subprocess.run(["git", *identity, "add", "-A"], cwd=top, check=True)
+    subprocess.run(["git", *identity, "commit", "-qm", "KLIPs"], cwd=top, check=True)
+    return folder
+
+
+def build(folder: Path, output: Path) -> tuple[str, ...]:
+    return build_site(open_folder(load_config(folder)), BuildOptions(output)).rendered
+
+
+def test_build_writes_every_page_and_a_valid_export(repo: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert build(repo, site) == (
+        "p/klip-1-joins.html",
+        "p/klip-2-cache.html",
+        "p/klip-3-tags.html",
+    )
+    names = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    assert names == [
+        ".rfcdesk-build.json",
+        "assets/site.css",
+        "assets/site.js",
+        "dashboard.html",
+        "feed.xml",
+        "files/plan.png",
+        "index.html",
+        "p/klip-1-joins.html",
+        "p/klip-2-cache.html",
+        "p/klip-3-tags.html",
+        "proposals.json",
+        "proposals.schema.json",
+        "search-index.json",
+        "search.html",
+        "source/klip-1-joins.md",
+        "source/klip-2-cache.md",
+        "source/klip-3-tags.md",
+    ]
+    exported = json.loads((site / "proposals.json").read_text("utf-8"))
+    jsonschema.validate(exported, json.loads(schema_text()))
+    first = exported["proposals"][0]
+    assert (first["id"], first["status"], first["authors"], first["page"]) == (
+        "KLIP-1",
+        "Merged",
+        ["Ada"],
+        "p/klip-1-joins.html",
+    )
+    assert [e["event"] for e in first["events"]] == ["created"]
+    feed = (site / "feed.xml").read_text("utf-8")
+    assert feed.count("<entry>") == 3
+    assert "KLIP-2 was created as In Discussion: Schema Cache" in feed
+    index = (site / "index.html").read_text("utf-8")
+    assert index.count('<tr data-status="') == 3
+    page = (site / "p" / "klip-2-cache.html").read_text("utf-8")
+    assert '<a href="../p/klip-1-joins.html">KLIP-1: Stream Joins</a>' in page  # referenced by
+    dashboard = (site / "dashboard.html").read_text("utf-8")
+    assert dashboard.count("<svg") == 4 and "<script>" not in dashboard
+
+
+def test_a_rebuild_renders_only_what_changed(repo: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(repo, site)
+    untouched = (site / "p" / "klip-3-tags.html").stat().st_mtime_ns
+    assert build(repo, site) == ()
+    target = repo / "klip-2-cache.md"
+    target.write_text(target.read_text("utf-8").replace("(plan.png)", "(plan.png) Slow."), "utf-8")
+    assert build(repo, site) == ("p/klip-2-cache.html",)
+    # KLIP-1 now links to a new KLIP-4 instead of KLIP-2: KLIP-1 (its text), KLIP-2 (it lost
+    # a backlink) and KLIP-4 (new) are rendered; KLIP-3 is not.
+    (repo / "klip-1-joins.md").write_text(
+        klip(1, "Stream Joins", "Merged", "See [KLIP-4](klip-4-new.md)."), "utf-8"
+    )
+    (repo / "klip-4-new.md").write_text(klip(4, "New", "Proposal", "New."), "utf-8")
+    assert build(repo, site) == (
+        "p/klip-1-joins.html",
+        "p/klip-2-cache.html",
+        "p/klip-4-new.html",
+    )
+    (repo / "klip-4-new.md").unlink()  # KLIP-1's link to it no longer leads to a page
+    assert build(repo, site) == ("p/klip-1-joins.html",)
+    assert not (site / "p" / "klip-4-new.html").exists()
+    assert (site / "p" / "klip-3-tags.html").stat().st_mtime_ns == untouched
+
+
+def test_build_refuses_a_folder_that_is_not_its_own(repo: Path, tmp_path: Path) -> None:
+    mine = write_files(tmp_path / "notes", {"todo.txt": "keep me"})
+    code, out = run(["build", str(repo), "-o", str(mine)], tmp_path)
+    assert (code, out) == (
+        2,
+        f"rfcdesk: {mine}: folder is not empty and holds no rfcdesk site; "
+        "choose an empty or a new folder\n",
+    )
+    assert (mine / "todo.txt").read_text() == "keep me"
+
+
+def test_export_csv(repo: Path) -> None:
+    code, out = run(["export", "--format", "csv"], repo)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == (
+        "id,title,status,authors,created,updated,status_since,release,discussion,path,errors,warnings"
+    )
+    assert re.fullmatch(
+        r"KLIP-3,Query Tags,Rejected,Ada,(\S+),\1,\1,1\.0,https://example\.org/pull/3,klip-3-tags\.md,0,\d+",
+        lines[3],
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(repo: Path, tmp_path: Path) -> Iterator[int]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rfcdesk",
+            "serve",
+            str(repo),
+            "--port",
+            str(port),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert "serving http://127.0.0.1:" in process.stdout.readline()
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_serve_never_serves_outside_the_site(served: int, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("secret")
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/p/../../secret.txt", "/..%2fsecret.txt"):
+        connection = http.client.HTTPConnection("127.0.0.1", served, timeout=5)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert (path, response.status, b"secret" in response.read()) == (path, 404, False)
+        connection.close()
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=5)
+    connection.request("GET", "/index.html")
+    assert connection.getresponse().status == 200
+
+
+# --- real folders ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("corpus", ["ksql", "wescale"])
+def test_real_folders_get_every_page_and_no_dead_link_between_proposals(
+    corpora: Path, corpus: str, tmp_path: Path
+) -> None:
+    folder = open_folder(load_config(corpora / corpus))
+    site = tmp_path / "site"
+    started = time.perf_counter()
+    result = build_site(folder, BuildOptions(site))
+    print(f"{corpus}: {result.pages} pages in {time.perf_counter() - started:.2f}s")
+    assert result.pages == len(folder.proposals) == {"ksql": 47, "wescale": 11}[corpus]
+    pages = sorted(str(p.relative_to(site)) for p in (site / "p").iterdir())
+    assert len(pages) == result.pages
+    dead = []
+    for page in pages:
+        html = (site / page).read_text("utf-8")
+        for href in re.findall(r'href="([^"#:]+\.html)(?:#[^"]*)?"', html):
+            target = (site / page).parent / href
+            if not target.resolve().is_file():
+                dead.append(f"{page} -> {href}")
+    assert dead == []
