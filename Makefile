@@ -55,6 +55,7 @@ test: lint $(CHROMIUM)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.history
+	$(BIN)/python -m benchmarks.site
 
 screenshots: $(STAMP) $(CHROMIUM)
 	$(BIN)/python tools/screenshots.py docs

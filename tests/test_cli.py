@@ -229,3 +229,9 @@ def test_python_dash_m_and_a_second_cached_run_agree(tmp_path: Path) -> None:
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stdout.endswith("4 proposals checked: 9 errors, 13 warnings.\n")
     assert list((tmp_path / "cache").glob("*.pickle"))
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    missing = [name for name in main.commands if f"| `rfcdesk {name}" not in readme]
+    assert missing == []

@@ -241,3 +241,20 @@ def test_real_folders_get_every_page_and_no_dead_link_between_proposals(
             if not target.resolve().is_file():
                 dead.append(f"{page} -> {href}")
     assert dead == []
+
+
+def test_many_pages_render_in_worker_processes(tmp_path: Path) -> None:
+    # Past the parallel threshold, with each proposal linking to the next: page inputs
+    # must travel to worker processes without dragging the whole link graph along.
+    files = {
+        f"klip-{n}-step.md": klip(
+            n, f"Step {n}", "Proposal", f"Next: [KLIP-{n + 1}](klip-{n + 1}-step.md)."
+        )
+        for n in range(1, 251)
+    }
+    folder = write_files(tmp_path / "klips", files)
+    result = build_site(open_folder(load_config(folder)), BuildOptions(tmp_path / "site", jobs=2))
+    assert (result.pages, len(result.rendered)) == (250, 250)
+    page = (tmp_path / "site" / "p" / "klip-7-step.html").read_text("utf-8")
+    assert '<a href="klip-8-step.html" rel="noopener noreferrer">KLIP-8</a>' in page
+    assert '<a href="../p/klip-6-step.html">KLIP-6: Step 6</a>' in page

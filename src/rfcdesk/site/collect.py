@@ -25,6 +25,14 @@ _URL = re.compile(r"https?://[^\s<>()|]+")
 _PAGE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+class Backlink(NamedTuple):
+    """A proposal that links to another, as that one's page lists it."""
+
+    page: str
+    label: str
+    title: str
+
+
 @dataclass
 class Entry:
     """One proposal as the site shows it."""
@@ -44,7 +52,7 @@ class Entry:
     fields: list[tuple[str, str]]
     diagnostics: list[Diagnostic]
     timeline: Timeline | None
-    backlinks: list[Entry] = field(default_factory=list)
+    backlinks: list[Backlink] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -130,7 +138,8 @@ def link_backs(entries: Sequence[Entry]) -> None:
             if local and local[0] in by_path and local[0] != entry.proposal.path:
                 sources[local[0]][entry.proposal.path] = entry
     for path, entry in by_path.items():
-        entry.backlinks = sorted(sources[path].values(), key=lambda e: e.page)
+        linking = sorted(sources[path].values(), key=lambda e: e.page)
+        entry.backlinks = [Backlink(e.page, e.label, e.title) for e in linking]
 
 
 def collect(
