@@ -78,13 +78,14 @@ async function search() {
   if (!words.length) { status.textContent = "Type words to find in every proposal."; return; }
   const response = await fetch(document.body.dataset.root + "search-index.json");
   const index = await response.json();
+  // A word matches a proposal when it begins one of the proposal's words ("tag" finds
+  // "tags"); proposals with the words in their title come first.
   const hits = [];
   for (const doc of index) {
-    const haystack = (doc.label + " " + doc.title + " " + doc.text).toLowerCase();
-    if (!words.every((w) => haystack.includes(w))) continue;
     const title = (doc.label + " " + doc.title).toLowerCase();
-    const score = words.filter((w) => title.includes(w)).length * 100
-      + words.reduce((n, w) => n + haystack.split(w).length - 1, 0);
+    const haystack = " " + title + " " + doc.words;
+    if (!words.every((w) => haystack.includes(" " + w))) continue;
+    const score = words.filter((w) => title.includes(w)).length;
     hits.push({ doc, score });
   }
   hits.sort((a, b) => b.score - a.score);
@@ -96,10 +97,8 @@ async function search() {
     const link = document.createElement("a");
     link.href = doc.url;
     link.textContent = `${doc.label}: ${doc.title}`;
-    const where = doc.text.toLowerCase().indexOf(words[0]);
     const snippet = document.createElement("p");
-    snippet.textContent = where < 0 ? doc.status
-      : "…" + doc.text.slice(Math.max(0, where - 80), where + 120) + "…";
+    snippet.textContent = `${doc.status} · ${doc.excerpt}…`;
     item.append(link, snippet);
     list.append(item);
   }
