@@ -46,11 +46,20 @@ class Generation:
             return self.value
 
 
-def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """(name, size, mtime) of every file under the folder, hidden folders aside."""
+def fingerprint(root: Path, skip: Path | None = None) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, mtime) of every file under the folder, hidden folders and `skip` aside.
+
+    `skip` is the site's own output when it lies inside the folder: its writes must not
+    look like edits, or every rebuild would start another.
+    """
     found = []
+    skipped = str(skip.resolve()) if skip else None
     for base, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".") and os.path.join(os.path.abspath(base), d) != skipped
+        ]
         for name in names:
             try:
                 st = os.stat(os.path.join(base, name))
@@ -123,9 +132,9 @@ def _watch(
     err: TextIO,
 ) -> None:
     folder = open_folder(load_config(path), scheme)
-    last = fingerprint(folder.root)
+    last = fingerprint(folder.root, options.output)
     while not stop.wait(POLL_SECONDS):
-        now = fingerprint(folder.root)
+        now = fingerprint(folder.root, options.output)
         if now == last:
             continue
         last = now
