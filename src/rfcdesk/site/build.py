@@ -18,7 +18,7 @@ import posixpath
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib import resources
@@ -138,13 +138,13 @@ def _render_page(job: PageJob) -> RenderedPage:
     return job.page, html, rendered.text, rendered.headings
 
 
-def _render_all(
-    jobs: list[PageJob], workers: int
-) -> Iterable[tuple[str, str, str, tuple[Heading, ...]]]:
+def _render_all(jobs: list[PageJob], workers: int) -> Iterator[RenderedPage]:
+    """Rendered pages as they come, so that a large site is written, not held, in memory."""
     if workers <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
-        return [_render_page(job) for job in jobs]
+        yield from map(_render_page, jobs)
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_render_page, jobs, chunksize=32))
+        yield from pool.map(_render_page, jobs, chunksize=32)
 
 
 def _common(folder: Folder, history: FolderHistory, live: bool, root: str) -> dict[str, Any]:
