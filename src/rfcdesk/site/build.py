@@ -75,6 +75,21 @@ def environment() -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=1)
+def renderer_digest() -> str:
+    """A digest of what turns inputs into a page: the templates and the renderer's code.
+
+    Part of every page's key, so that a new rfcdesk (or a template edit while developing
+    one) renders every page again instead of trusting pages an older one wrote.
+    """
+    package = resources.files("rfcdesk.site")
+    parts = [package.joinpath("render.py").read_bytes()]
+    templates = package.joinpath("templates")
+    for item in sorted(templates.iterdir(), key=lambda t: t.name):
+        parts.append(item.name.encode() + b"\0" + item.read_bytes())
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
 def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -182,7 +197,8 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         text = _read_text(folder, entry.proposal.path)
         links = _link_map(entry, pages, files)
         context = {**common, "e": entry}
-        key = _digest([MANIFEST_FORMAT, __version__, common, text, links, _entry_key(entry)])
+        inputs = [MANIFEST_FORMAT, __version__, renderer_digest(), common, text, links]
+        key = _digest([*inputs, _entry_key(entry)])
         keys[entry.page] = key
         known = manifest.get("pages", {}).get(entry.page)
         if known and known["key"] == key and (output / entry.page).exists():

@@ -37,6 +37,7 @@ _ATTRIBUTES = {
 _URL_SCHEMES = {"http", "https", "mailto"}
 _FORMATTER = HtmlFormatter(nowrap=True)
 _SPACE = re.compile(r"\s+")
+_TEXT = ("text", "code_inline")
 
 
 class Heading(NamedTuple):
@@ -124,7 +125,9 @@ def render(text: str, path: str, resolve: Resolver) -> Rendered:
             anchor = slug if count == 0 else f"{slug}-{count}"
             token.attrSet("id", anchor)
             headings.append(Heading(int(token.tag[1]), title.strip(), anchor))
-        if token.type == "inline" or token.type in ("fence", "code_block"):
+        if token.type == "inline":
+            words += [c.content for c in _walk(token.children or []) if c.type in _TEXT]
+        elif token.type in ("fence", "code_block"):
             words.append(token.content)
     for token in _walk(tokens):
         if token.type == "link_open":
