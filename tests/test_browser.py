@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -74,13 +75,15 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(folder: Path) -> Iterator[str]:
-    """`rfcdesk serve` on a free loopback port; yields its URL."""
+def server(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`rfcdesk serve` on a free loopback port, with a cache of its own; yields its URL."""
+    cache = tmp_path_factory.mktemp("serve-cache")
     process = subprocess.Popen(
         [sys.executable, "-m", "rfcdesk", "serve", str(folder), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "RFCDESK_CACHE_DIR": str(cache)},
     )
     assert process.stdout is not None
     line = process.stdout.readline()
