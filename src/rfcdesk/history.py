@@ -16,7 +16,7 @@ from rfcdesk.listing import find_proposal
 from rfcdesk.model import Proposal
 from rfcdesk.parse import file_id
 from rfcdesk.scheme import fold
-from rfcdesk.timeline import Event, Timeline
+from rfcdesk.timeline import STATUS_SETTERS, Event, Timeline
 
 
 def describe(event: Event) -> str:
@@ -85,7 +85,7 @@ def _departed_match(folder: Folder, history: FolderHistory, wanted: str) -> list
 
 def _print_timeline(title: str, timeline: Timeline, out: TextIO) -> None:
     print(title, file=out)
-    status = next((e.after for e in reversed(timeline.events) if e.kind in _STATUS_SETTERS), None)
+    status = next((e.after for e in reversed(timeline.events) if e.kind in STATUS_SETTERS), None)
     facts = [f"created {_day(timeline.created)}", f"updated {_day(timeline.updated)}"]
     if status:
         facts.append(f"{status} since {_day(timeline.status_since())}")
@@ -94,9 +94,6 @@ def _print_timeline(title: str, timeline: Timeline, out: TextIO) -> None:
     print("  " + ", ".join(facts), file=out)
     for event in timeline.events:
         print("  " + _event_line(event), file=out)
-
-
-_STATUS_SETTERS = ("created", "restored", "status")
 
 
 def _day(date: str | None) -> str:

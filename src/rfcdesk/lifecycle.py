@@ -25,7 +25,15 @@ from rfcdesk.model import Diagnostic
 from rfcdesk.parse import file_id, parse_proposal
 from rfcdesk.repo import decode_document
 from rfcdesk.scheme import Scheme
-from rfcdesk.timeline import Event, Facts, Timeline, build_timelines, facts_of, pending_events
+from rfcdesk.timeline import (
+    NO_FACTS,
+    Event,
+    Facts,
+    Timeline,
+    build_timelines,
+    facts_of,
+    pending_events,
+)
 
 _PARALLEL_THRESHOLD = 400
 _CHUNK = 256
@@ -103,7 +111,7 @@ def _facts_chunk(items: list[tuple[str, str, bytes]], scheme: Scheme) -> list[tu
     for blob, name, data in items:
         text = decode_document(name, data)
         if isinstance(text, Diagnostic):
-            found.append((blob, Facts(None, None, None)))
+            found.append((blob, NO_FACTS))
             continue
         found.append((blob, facts_of(parse_proposal(name, text, scheme), status_name)))
     return found
@@ -138,7 +146,7 @@ def version_facts(
         known.update(_parse_versions(items, scheme, jobs))
         if use_cache:
             cache.save(path, known)
-    return {b: known.get(b, Facts(None, None, None)) for b in wanted}
+    return {b: known.get(b, NO_FACTS) for b in wanted}
 
 
 def load_history(folder: Folder, use_cache: bool = True, jobs: int | None = None) -> FolderHistory:

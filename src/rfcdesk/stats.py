@@ -127,6 +127,11 @@ def _days(start: dt.datetime, end: dt.datetime) -> float:
     return (end - start).total_seconds() / 86400
 
 
+def days_between(start: str, end: str) -> float:
+    """Days from one ISO 8601 date and time to another."""
+    return _days(instant(start), instant(end))
+
+
 def stale_proposals(
     folder: Folder, timelines: Mapping[str, Timeline], as_of: dt.date, stale_days: int
 ) -> list[Stale]:

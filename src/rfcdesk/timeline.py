@@ -17,7 +17,8 @@ from rfcdesk.gitlog import Commit, FileChange
 from rfcdesk.model import Proposal
 from rfcdesk.scheme import fold
 
-EVENT_KINDS = ("created", "status", "title", "renamed", "moved", "deleted", "restored")
+# The events that set a proposal's status: it is created or restored with one, or it changes.
+STATUS_SETTERS = ("created", "restored", "status")
 
 
 class Facts(NamedTuple):
@@ -46,7 +47,7 @@ def facts_of(proposal: Proposal, status_field: str | None) -> Facts:
 
 
 class Event(NamedTuple):
-    kind: str  # one of EVENT_KINDS
+    kind: str  # created, status, title, renamed, moved, deleted or restored
     commit: str | None  # None for a change not committed yet
     author: str
     email: str
@@ -76,7 +77,7 @@ class Timeline(NamedTuple):
         """When the proposal took its current status; None when that is not committed."""
         since: str | None = None
         for event in self.events:
-            if event.kind in ("created", "restored", "status"):
+            if event.kind in STATUS_SETTERS:
                 since = event.date or None
         return since
 
@@ -84,7 +85,7 @@ class Timeline(NamedTuple):
         """(status, date entered) for each status the proposal held, in order."""
         periods: list[tuple[str | None, str]] = []
         for event in self.events:
-            if event.kind in ("created", "restored", "status") and event.date:
+            if event.kind in STATUS_SETTERS and event.date:
                 periods.append((event.after, event.date))
         return periods
 

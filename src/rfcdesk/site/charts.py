@@ -13,6 +13,7 @@ from html import escape
 from typing import NamedTuple
 
 from rfcdesk.site.collect import Entry
+from rfcdesk.stats import days_between
 
 ROW = 26  # height of a bar in a horizontal chart
 LABEL = 170  # width kept for labels on the left
@@ -128,12 +129,6 @@ AGE_BINS = (
 
 def _bin(days: float) -> str:
     return next(label for limit, label in AGE_BINS if days < limit)
-
-
-def days_between(start: str, end: str) -> float:
-    return (
-        dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)
-    ).total_seconds() / 86400
 
 
 def time_to_acceptance(entries: Sequence[Entry], accepted: frozenset[str]) -> tuple[str, int]:
