@@ -23,24 +23,27 @@ from rfcdesk.timeline import Timeline
 COLUMNS = ("id", "title", "status", "authors", "path", "created", "updated", "status_since")
 
 
-def _authors(folder: Folder, proposal: Proposal) -> str:
-    spec = folder.scheme.field_of_kind("people")
+def field_value(folder: Folder, proposal: Proposal, kind: str) -> str | None:
+    """The value of the proposal's field of this kind ("status", "people"...), if it has one."""
+    spec = folder.scheme.field_of_kind(kind)
     found = proposal.field(spec.name) if spec else None
-    return found.value if found else ""
+    return found.value if found else None
+
+
+def _authors(folder: Folder, proposal: Proposal) -> str:
+    return field_value(folder, proposal, "people") or ""
 
 
 def proposal_record(
     folder: Folder, proposal: Proposal, timeline: Timeline | None = None
 ) -> dict[str, Any]:
     """A proposal as plain data, for JSON and CSV; dates are None where git cannot tell."""
-    status_spec = folder.scheme.field_of_kind("status")
-    status_field = proposal.field(status_spec.name) if status_spec else None
     return {
         "id": folder.scheme.label(proposal.id) if proposal.id else None,
         "number": proposal.number,
         "title": proposal.title,
         "status": proposal.status,
-        "status_written": status_field.value if status_field else None,
+        "status_written": field_value(folder, proposal, "status"),
         "authors": _authors(folder, proposal),
         "path": proposal.path,
         "fields": {f.name: f.value for f in proposal.fields},

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from rfcdesk.folder import Folder
 from rfcdesk.lifecycle import FolderHistory
+from rfcdesk.listing import field_value
 from rfcdesk.model import Diagnostic, Proposal, Severity
 from rfcdesk.rules.links import local_target
 from rfcdesk.timeline import Event, Timeline
@@ -43,6 +44,7 @@ class Entry:
     status: str | None  # canonical
     status_text: str  # what the badge says
     status_key: str  # a CSS-safe key for the badge's colour
+    status_written: str | None  # the status field as written, if there is one
     authors: list[str]
     created: str | None
     updated: str | None
@@ -94,21 +96,15 @@ def status_key(status: str | None, written: str | None) -> str:
     return "invalid" if written else "none"
 
 
-def _field_value(folder: Folder, proposal: Proposal, kind: str) -> str:
-    spec = folder.scheme.field_of_kind(kind)
-    found = proposal.field(spec.name) if spec else None
-    return found.value if found else ""
-
-
 def make_entry(
     folder: Folder,
     proposal: Proposal,
     timeline: Timeline | None,
     diagnostics: list[Diagnostic],
 ) -> Entry:
-    written = _field_value(folder, proposal, "status")
+    written = field_value(folder, proposal, "status")
     text = proposal.status or (f"? {written}" if written else "no status")
-    discussion = _URL.search(_field_value(folder, proposal, "link"))
+    discussion = _URL.search(field_value(folder, proposal, "link") or "")
     return Entry(
         proposal=proposal,
         label=folder.scheme.label(proposal.id) if proposal.id else proposal.path,
@@ -116,11 +112,12 @@ def make_entry(
         status=proposal.status,
         status_text=text,
         status_key=status_key(proposal.status, written),
-        authors=people(_field_value(folder, proposal, "people")),
+        status_written=written,
+        authors=people(field_value(folder, proposal, "people") or ""),
         created=timeline.created if timeline else None,
         updated=timeline.updated if timeline else None,
         status_since=timeline.status_since() if timeline else None,
-        release=_field_value(folder, proposal, "version"),
+        release=field_value(folder, proposal, "version") or "",
         discussion=discussion.group(0) if discussion else None,
         fields=[(f.name, f.value) for f in proposal.fields],
         diagnostics=diagnostics,

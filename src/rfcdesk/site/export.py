@@ -48,7 +48,7 @@ def record(entry: Entry) -> dict[str, Any]:
         "number": p.number,
         "title": p.title,
         "status": entry.status,
-        "status_written": next((v for k, v in entry.fields if k == "Status"), None),
+        "status_written": entry.status_written,
         "authors": entry.authors,
         "created": entry.created,
         "updated": entry.updated,
