@@ -54,11 +54,19 @@ def _diagnose(
     return sorted([*extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
 
 
+def configured_diagnostics(config: Config, folder: Folder) -> list[Diagnostic]:
+    """What `check` reports for an opened folder under its settings (select, ignore),
+    reused whole from the cache while no file in the folder changed."""
+    options = CheckOptions(scheme=folder.scheme.name)
+    return _cached_diagnose(config, options, config.select, config.ignore, folder)[0]
+
+
 def _cached_diagnose(
     config: Config,
     options: CheckOptions,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    opened: Folder | None = None,
 ) -> tuple[list[Diagnostic], Path, int]:
     """Diagnostics, folder root and proposal count; reused whole when no file changed."""
     root = config.folder
@@ -69,7 +77,7 @@ def _cached_diagnose(
         stored = cache.load_result(root, key)
         if stored is not None:
             return stored.diagnostics, root, stored.files
-    folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
+    folder = opened or open_folder(config, options.scheme, options.use_cache, options.jobs)
     ctx = folder.context()
     diagnostics = _diagnose(folder, ctx, select, ignore)
     if options.use_cache:

@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from rfcdesk.check import diagnose
+from rfcdesk.check import configured_diagnostics
 from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.folder import open_folder
@@ -120,8 +120,9 @@ def run_export(
     path: Path, output_format: str = "json", scheme: str | None = None, out: TextIO | None = None
 ) -> int:
     out = out or sys.stdout
-    folder = open_folder(load_config(path), scheme)
-    entries = collect(folder, load_history(folder), diagnose(folder))
+    config = load_config(path)
+    folder = open_folder(config, scheme)
+    entries = collect(folder, load_history(folder), configured_diagnostics(config, folder))
     if output_format == "csv":
         out.write(csv_text(entries))
     else:
