@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_files
+from conftest import CORPORA, write_files
 from rfcdesk import lifecycle
 from rfcdesk.config import load_config
 from rfcdesk.folder import open_folder
@@ -372,19 +372,18 @@ def test_a_second_run_reads_nothing_that_has_not_changed(
 # --- real histories ------------------------------------------------------------------------
 
 
-def clone(bundle: Path, target: Path) -> Path:
-    subprocess.run(["git", "clone", "-q", str(bundle), str(target)], check=True)
+def clone(tmp_path_factory: pytest.TempPathFactory, bundle: str) -> Path:
+    """A clone of one of the corpora's history bundles (skipped when they are not there)."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"../shared/corpora is not beside the project (looked in {CORPORA})")
+    target = tmp_path_factory.mktemp(bundle) / "repo"
+    subprocess.run(["git", "clone", "-q", str(CORPORA / bundle), str(target)], check=True)
     return target
 
 
 @pytest.fixture(scope="module")
 def ksql_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import CORPORA
-
-    if not CORPORA.is_dir():
-        pytest.skip(f"../shared/corpora is not beside the project (looked in {CORPORA})")
-    top = clone(CORPORA / "ksql-history.bundle", tmp_path_factory.mktemp("ksql") / "ksql")
-    return top / "design-proposals"
+    return clone(tmp_path_factory, "ksql-history.bundle") / "design-proposals"
 
 
 @pytest.fixture(scope="module")
@@ -564,8 +563,6 @@ def test_ksql_quiet_klips(ksql: FolderHistory) -> None:
 
 def test_ksql_created_and_updated_agree_with_the_commit_table(ksql: FolderHistory) -> None:
     """The corpus's own per-file commit table gives every KLIP's first and last commit."""
-    from conftest import CORPORA
-
     first: dict[str, dt.datetime] = {}
     last: dict[str, dt.datetime] = {}
     with (CORPORA / "ksql.history.tsv").open(encoding="utf-8") as handle:
@@ -634,13 +631,9 @@ def test_ksql_stats(ksql_folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def wescale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FolderHistory]:
-    from conftest import CORPORA
-
-    if not CORPORA.is_dir():
-        pytest.skip(f"../shared/corpora is not beside the project (looked in {CORPORA})")
-    top = clone(CORPORA / "wescale-history.bundle", tmp_path_factory.mktemp("wescale") / "w")
-    yield load_history(open_folder(load_config(top / "doc" / "design")), use_cache=False)
+def wescale(tmp_path_factory: pytest.TempPathFactory) -> FolderHistory:
+    top = clone(tmp_path_factory, "wescale-history.bundle")
+    return load_history(open_folder(load_config(top / "doc" / "design")), use_cache=False)
 
 
 def test_wescale_rfc_crosses_both_folder_moves(wescale: FolderHistory) -> None:
