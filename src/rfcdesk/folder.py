@@ -6,8 +6,8 @@ the cache when a file has not changed) -> a Folder value the rules and reports w
 
 from __future__ import annotations
 
+import functools
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,6 +22,7 @@ from rfcdesk.repo import list_markdown, list_tree, read_document
 from rfcdesk.rules import Context
 from rfcdesk.scheme import BUILTIN_NAMES, Scheme, builtin_scheme
 from rfcdesk.template import TemplateInfo, template_info
+from rfcdesk.workers import parallel_map
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -122,10 +123,6 @@ def _parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
     return parse_proposal(name, read, scheme)
 
 
-def _parse_chunk(root: Path, names: list[str], scheme: Scheme) -> list[Proposal]:
-    return [_parse_file(root, name, scheme) for name in names]
-
-
 def _stat_key(root: Path, name: str) -> tuple[int, int] | None:
     try:
         st = os.stat(root / name)
@@ -165,10 +162,5 @@ def load_proposals(
 
 
 def _parse_all(root: Path, names: list[str], scheme: Scheme, jobs: int | None) -> list[Proposal]:
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
-        return _parse_chunk(root, names, scheme)
-    chunks = [names[i : i + _CHUNK] for i in range(0, len(names), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parsed = pool.map(_parse_chunk, [root] * len(chunks), chunks, [scheme] * len(chunks))
-        return [p for chunk in parsed for p in chunk]
+    parse = functools.partial(_parse_file, root, scheme=scheme)
+    return list(parallel_map(parse, names, jobs, PARALLEL_THRESHOLD, _CHUNK))

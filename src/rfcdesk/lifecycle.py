@@ -9,10 +9,9 @@ facts of each file version, keyed by its blob id, which never changes meaning.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import os
 import posixpath
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,6 +33,7 @@ from rfcdesk.timeline import (
     facts_of,
     pending_events,
 )
+from rfcdesk.workers import parallel_map
 
 _PARALLEL_THRESHOLD = 400
 _CHUNK = 256
@@ -104,29 +104,13 @@ def read_commits(
     return commits, prefixes
 
 
-def _facts_chunk(items: list[tuple[str, str, bytes]], scheme: Scheme) -> list[tuple[str, Facts]]:
+def _version_facts(item: tuple[str, str, bytes], scheme: Scheme) -> tuple[str, Facts]:
+    blob, name, data = item
+    text = decode_document(name, data)
+    if isinstance(text, Diagnostic):
+        return blob, NO_FACTS
     status = scheme.field_of_kind("status")
-    status_name = status.name if status else None
-    found = []
-    for blob, name, data in items:
-        text = decode_document(name, data)
-        if isinstance(text, Diagnostic):
-            found.append((blob, NO_FACTS))
-            continue
-        found.append((blob, facts_of(parse_proposal(name, text, scheme), status_name)))
-    return found
-
-
-def _parse_versions(
-    items: list[tuple[str, str, bytes]], scheme: Scheme, jobs: int | None
-) -> list[tuple[str, Facts]]:
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(items) < _PARALLEL_THRESHOLD:
-        return _facts_chunk(items, scheme)
-    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parsed = pool.map(_facts_chunk, chunks, [scheme] * len(chunks))
-        return [pair for chunk in parsed for pair in chunk]
+    return blob, facts_of(parse_proposal(name, text, scheme), status.name if status else None)
 
 
 def version_facts(
@@ -143,7 +127,8 @@ def version_facts(
     missing = [b for b in wanted if b not in known]
     if missing:
         items = [(blob, wanted[blob], data) for blob, data in read_blobs(top, missing)]
-        known.update(_parse_versions(items, scheme, jobs))
+        parse = functools.partial(_version_facts, scheme=scheme)
+        known.update(parallel_map(parse, items, jobs, _PARALLEL_THRESHOLD, _CHUNK))
         if use_cache:
             cache.save(path, known)
     return {b: known.get(b, NO_FACTS) for b in wanted}

@@ -18,8 +18,6 @@ import posixpath
 import re
 import sys
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -41,6 +39,7 @@ from rfcdesk.site.collect import Entry, Facets, collect, facets
 from rfcdesk.site.export import document, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.render import Heading, highlight_css, render
+from rfcdesk.workers import parallel_map
 
 MANIFEST = ".rfcdesk-build.json"
 MANIFEST_FORMAT = 2
@@ -153,15 +152,6 @@ def _render_page(job: PageJob) -> RenderedPage:
     return job.page, html, rendered.text, rendered.headings
 
 
-def _render_all(jobs: list[PageJob], workers: int) -> Iterator[RenderedPage]:
-    """Rendered pages as they come, so that a large site is written, not held, in memory."""
-    if workers <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
-        yield from map(_render_page, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_render_page, jobs, chunksize=32)
-
-
 def _common(folder: Folder, history: FolderHistory, live: bool, root: str) -> dict[str, Any]:
     label = folder.scheme.label("").rstrip("-_ ") or folder.scheme.name
     return {
@@ -208,9 +198,10 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             search[entry.page] = known["search"]
             continue
         jobs.append(PageJob(entry.page, entry.proposal.path, text, links, context))
-    workers = options.jobs if options.jobs is not None else (os.cpu_count() or 1)
     by_page = {e.page: e for e in entries}
-    for page, html, text, _headings in _render_all(jobs, workers):
+    # Pages come back as they are rendered, so a large site is written, not held, in memory.
+    rendered = parallel_map(_render_page, jobs, options.jobs, _PARALLEL_THRESHOLD, 32)
+    for page, html, text, _headings in rendered:
         write_if_changed(output / page, html.encode())
         entry = by_page[page]
         search[page] = search_entry(entry, text)
