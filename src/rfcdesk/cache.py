@@ -31,6 +31,12 @@ def cache_dir() -> Path:
     return Path(base) / "rfcdesk"
 
 
+def keyed_file(kind: str, *parts: str) -> Path:
+    """The cache file for one kind of data under a key made of `parts` (and our version)."""
+    key = "\0".join((kind, str(FORMAT), __version__, *parts))
+    return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.{kind}.pickle"
+
+
 def cache_file(root: Path, scheme: Scheme) -> Path:
     key = f"{FORMAT}\0{__version__}\0{root.resolve()}\0{scheme!r}"
     return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".pickle")

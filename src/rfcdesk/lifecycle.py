@@ -10,12 +10,11 @@ facts of each file version, keyed by its blob id, which never changes meaning.
 from __future__ import annotations
 
 import functools
-import hashlib
 import posixpath
 from pathlib import Path
 from typing import NamedTuple
 
-from rfcdesk import __version__, cache
+from rfcdesk import cache
 from rfcdesk.errors import FatalError
 from rfcdesk.folder import Folder
 from rfcdesk.git import folder_in_repo, run_git
@@ -68,11 +67,6 @@ class _LogCache(NamedTuple):
     commits: list[Commit]  # oldest first
 
 
-def _cache_path(kind: str, *parts: str) -> Path:
-    key = "\0".join((kind, str(cache.FORMAT), __version__, *parts))
-    return cache.cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.{kind}.pickle"
-
-
 def _is_ancestor(top: Path, older: str, newer: str) -> bool:
     try:
         run_git(top, "merge-base", "--is-ancestor", older, newer)
@@ -89,7 +83,7 @@ def read_commits(
     Only what the cache lacks is logged: nothing for the same HEAD, the new commits for a
     HEAD that descends from the cached one.
     """
-    path = _cache_path("log", str(where.top.resolve()), where.prefix)
+    path = cache.keyed_file("log", str(where.top.resolve()), where.prefix)
     stored = cache.load_any(path) if use_cache else None
     if isinstance(stored, _LogCache) and stored.head == head:
         return stored.commits, stored.prefixes
@@ -121,7 +115,7 @@ def version_facts(
     jobs: int | None = None,
 ) -> dict[str, Facts]:
     """Facts for each blob id in `wanted` (blob -> file name), parsing only unseen versions."""
-    path = _cache_path("facts", str(top.resolve()), repr(scheme))
+    path = cache.keyed_file("facts", str(top.resolve()), repr(scheme))
     stored = cache.load_any(path) if use_cache else None
     known: dict[str, Facts] = stored if isinstance(stored, dict) else {}
     missing = [b for b in wanted if b not in known]
