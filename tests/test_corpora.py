@@ -13,7 +13,7 @@ from rfcdesk.config import load_config
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.model import Diagnostic
 from rfcdesk.parse import parse_proposal
-from rfcdesk.scheme import builtin_scheme
+from rfcdesk.schemefile import builtin_scheme
 
 
 def _open(path: Path) -> tuple[Folder, list[Diagnostic]]:

@@ -6,7 +6,7 @@ import pytest
 
 from rfcdesk.model import Field
 from rfcdesk.parse import parse_proposal
-from rfcdesk.scheme import builtin_scheme
+from rfcdesk.schemefile import builtin_scheme
 
 KLIP = builtin_scheme("klip")
 RFC = builtin_scheme("rfc")

@@ -33,7 +33,8 @@ from rfcdesk.model import Proposal
 from rfcdesk.numbering import next_free, numbers_in_folder, numbers_on_branches
 from rfcdesk.parse import match_field_line, parse_proposal
 from rfcdesk.report import display_path
-from rfcdesk.scheme import Scheme, builtin_template, fold
+from rfcdesk.scheme import Scheme, fold
+from rfcdesk.schemefile import scheme_template
 from rfcdesk.writer import FileChange, folder_lock, read_for_edit, write_or_show
 
 MAX_SLUG = 60
@@ -128,7 +129,7 @@ def _template_text(folder: Folder) -> Text:
     path = folder.root / folder.scheme.template
     if folder.scheme.template and path.is_file():
         return read_for_edit(path)[1]
-    return Text(False, builtin_template(folder.scheme.name))
+    return Text(False, scheme_template(folder.scheme))
 
 
 def fill_template(

@@ -1,6 +1,6 @@
 """A cache of parsed proposals, so that a second run reads only what changed.
 
-One pickle per (folder, scheme): file name -> (size, mtime_ns, Proposal). It lives under
+One pickle per (folder, scheme): file name -> ((size, mtime_ns, ...), Proposal). It lives under
 $RFCDESK_CACHE_DIR, else $XDG_CACHE_HOME/rfcdesk, else ~/.cache/rfcdesk, never inside the
 user's repository. A cache that cannot be read is ignored; one that cannot be written is
 skipped: the cache only ever saves time.
@@ -19,8 +19,8 @@ from rfcdesk import __version__
 from rfcdesk.model import Diagnostic, Proposal
 from rfcdesk.scheme import Scheme
 
-FORMAT = 1
-Entries = dict[str, tuple[int, int, Proposal]]
+FORMAT = 2
+Entries = dict[str, tuple[tuple[int, ...], Proposal]]  # path -> (stat key, proposal)
 
 
 def cache_dir() -> Path:

@@ -19,7 +19,7 @@ from rfcdesk.move import MoveOptions, run_status
 from rfcdesk.reindex import run_index
 from rfcdesk.renumber import run_renumber
 from rfcdesk.rules import load_all
-from rfcdesk.scheme import BUILTIN_NAMES
+from rfcdesk.schemefile import BUILTIN_NAMES
 from rfcdesk.site.build import BuildOptions, run_build
 from rfcdesk.site.export import run_export
 from rfcdesk.site.serve import run_serve

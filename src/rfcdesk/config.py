@@ -1,8 +1,9 @@
 """Settings from `rfcdesk.toml` or `[tool.rfcdesk]` in `pyproject.toml`.
 
 Keys: `path` (the proposal folder, relative to the file), `scheme` (a built-in scheme's
-name), `select` and `ignore` (lists of rule-code prefixes), `stale_days` (after how many
-days without a commit `stats` calls an open proposal stale).
+name, a scheme file ending in `.toml` relative to the settings file, or a `[scheme]` table
+that is the scheme itself), `select` and `ignore` (lists of rule-code prefixes),
+`stale_days` (after how many days without a commit `stats` calls an open proposal stale).
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ DEFAULT_STALE_DAYS = 180
 
 class Config(NamedTuple):
     folder: Path  # the proposal folder
-    scheme: str | None
+    scheme: str | dict[str, Any] | None  # a built-in's name, a .toml file, or a scheme table
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     source: Path | None  # the file the settings came from
     stale_days: int = DEFAULT_STALE_DAYS
+    scheme_at: tuple[str, ...] = ("scheme",)  # where a scheme table sits in `source`
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -42,16 +44,19 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise FatalError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def _settings_in(directory: Path) -> tuple[Path, dict[str, Any]] | None:
+def _settings_in(directory: Path) -> tuple[Path, dict[str, Any], tuple[str, ...]] | None:
+    """The settings file in a folder, its rfcdesk table, and where that table sits."""
     own = directory / "rfcdesk.toml"
     if own.is_file():
         data = _read_toml(own)
-        return own, data.get("rfcdesk", data)
+        if "rfcdesk" in data:
+            return own, data["rfcdesk"], ("rfcdesk",)
+        return own, data, ()
     pyproject = directory / "pyproject.toml"
     if pyproject.is_file():
         tool = _read_toml(pyproject).get("tool", {})
         if "rfcdesk" in tool:
-            return pyproject, tool["rfcdesk"]
+            return pyproject, tool["rfcdesk"], ("tool", "rfcdesk")
     return None
 
 
@@ -79,7 +84,7 @@ def load_config(start: Path) -> Config:
     return Config(directory, None, (), (), None)
 
 
-def _config(start: Path, source: Path, data: dict[str, Any]) -> Config:
+def _config(start: Path, source: Path, data: dict[str, Any], table: tuple[str, ...]) -> Config:
     unknown = sorted(set(data) - KNOWN_KEYS)
     if unknown:
         known = ", ".join(sorted(KNOWN_KEYS))
@@ -94,8 +99,10 @@ def _config(start: Path, source: Path, data: dict[str, Any]) -> Config:
         if start == source.parent or start in configured.parents or start == configured:
             folder = configured
     scheme = data.get("scheme")
-    if scheme is not None and not isinstance(scheme, str):
-        raise FatalError(f"{source}: `scheme` must be a string")
+    if scheme is not None and not isinstance(scheme, (str, dict)):
+        raise FatalError(
+            f"{source}: `scheme` must be a built-in scheme's name, a .toml file, or a table"
+        )
     if not folder.is_dir():
         raise FatalError(f"{source}: `path` names {folder}, which is not a folder")
     stale = data.get("stale_days", DEFAULT_STALE_DAYS)
@@ -108,4 +115,5 @@ def _config(start: Path, source: Path, data: dict[str, Any]) -> Config:
         _codes(source, data, "ignore"),
         source,
         stale,
+        (*table, "scheme"),
     )

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 from pathlib import Path
 from typing import NamedTuple
 
 from rfcdesk import cache
 from rfcdesk.config import Config
-from rfcdesk.detect import detect_scheme
+from rfcdesk.detect import best_fit, detection_depth, rank_schemes
 from rfcdesk.errors import FatalError
 from rfcdesk.index import IndexTable, parse_index
-from rfcdesk.model import Diagnostic, Proposal
+from rfcdesk.model import Diagnostic, Proposal, Severity
 from rfcdesk.parse import parse_proposal, suppressions, unreadable
-from rfcdesk.repo import list_markdown, list_tree, read_document
+from rfcdesk.repo import glob_depth, list_files, list_tree, read_document, select_files
 from rfcdesk.rules import Context
-from rfcdesk.scheme import BUILTIN_NAMES, Scheme, builtin_scheme
+from rfcdesk.scheme import Scheme
+from rfcdesk.schemefile import BUILTIN_NAMES, resolve_scheme
 from rfcdesk.template import TemplateInfo, template_info
 from rfcdesk.workers import parallel_map
 
@@ -70,17 +72,38 @@ class Folder(NamedTuple):
         )
 
 
-def choose_scheme(names: list[str], requested: str | None, root: Path) -> Scheme:
+def choose_scheme(config: Config, requested: str | None = None) -> Scheme:
+    """The scheme asked for (`--scheme`), else the configured one, else the detected one."""
     if requested:
-        return builtin_scheme(requested)
-    detected = detect_scheme(names)
+        return resolve_scheme(requested, None)  # type: ignore[return-value]
+    configured = resolve_scheme(config.scheme, config.source, config.scheme_at)
+    if configured is not None:
+        return configured
+    root = config.folder
+    detected = detect_scheme(root)
     if detected is None:
         known = ", ".join(BUILTIN_NAMES)
         raise FatalError(
             f"{root}: cannot tell which proposal scheme this folder follows (no template and "
-            f"no file names that fit one); pass --scheme ({known}) or set `scheme` in rfcdesk.toml"
+            f"no file names that fit one); pass --scheme ({known}), set `scheme` in "
+            "rfcdesk.toml, or run `rfcdesk init` to draft a scheme of its own"
         )
-    return builtin_scheme(detected)
+    return detected
+
+
+def detect_scheme(root: Path) -> Scheme | None:
+    """The built-in scheme that best explains a folder, or None when none explains a file."""
+    parse = functools.partial(_parse_file, root)
+    fits = rank_schemes(list_files(root, detection_depth()), parse, lambda p: (root / p).is_file())
+    best = best_fit(fits)
+    return best.scheme if best else None
+
+
+def proposal_paths(root: Path, scheme: Scheme) -> list[str]:
+    """The folder's files that the scheme's `include` globs take, template and index too."""
+    return select_files(
+        list_files(root, glob_depth(scheme.include)), scheme.include, scheme.exclude
+    )
 
 
 def open_folder(
@@ -88,12 +111,12 @@ def open_folder(
 ) -> Folder:
     """Read a proposal folder under its scheme."""
     root = config.folder
-    names = list_markdown(root)
-    scheme = choose_scheme(names, scheme_name or config.scheme, root)
+    scheme = choose_scheme(config, scheme_name)
+    names = proposal_paths(root, scheme)
     extra: list[Diagnostic] = []
 
     template_text = None
-    if scheme.template in names:
+    if scheme.template and (root / scheme.template).is_file():
         read = read_document(root, scheme.template)
         if isinstance(read, Diagnostic):
             extra.append(read)
@@ -116,19 +139,51 @@ def open_folder(
     return Folder(root, scheme, template, proposals, index, index_suppressed, tuple(extra))
 
 
+def sidecar_path(scheme: Scheme, name: str) -> str | None:
+    """Where the file holding a document's fields is, for schemes that keep one."""
+    if scheme.sidecar is None:
+        return None
+    return posixpath.join(posixpath.dirname(name), scheme.sidecar)
+
+
 def _parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
     read = read_document(root, name)
     if isinstance(read, Diagnostic):
         return unreadable(name, scheme, read)
-    return parse_proposal(name, read, scheme)
+    side = sidecar_path(scheme, name)
+    if side is None:
+        return parse_proposal(name, read, scheme)
+    if not (root / side).is_file():
+        proposal = parse_proposal(name, read, scheme, (side, ""))
+        missing = Diagnostic(
+            side,
+            0,
+            1,
+            "F007",
+            "missing-sidecar",
+            f"`{side}` is missing: it holds this proposal's metadata",
+            Severity.ERROR,
+        )
+        return proposal._replace(fields=(), diagnostics=(missing,))
+    side_text = read_document(root, side)
+    if isinstance(side_text, Diagnostic):
+        return parse_proposal(name, read, scheme, (side, ""))._replace(
+            fields=(), diagnostics=(side_text,)
+        )
+    return parse_proposal(name, read, scheme, (side, side_text))
 
 
-def _stat_key(root: Path, name: str) -> tuple[int, int] | None:
+def _stat_key(root: Path, name: str, scheme: Scheme) -> tuple[int, ...] | None:
+    """Size and mtime of a document, and of its sidecar when the scheme keeps one."""
+    side = sidecar_path(scheme, name)
     try:
         st = os.stat(root / name)
+        if side is None:
+            return st.st_size, st.st_mtime_ns
+        other = os.stat(root / side)
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns
+    return st.st_size, st.st_mtime_ns, other.st_size, other.st_mtime_ns
 
 
 def load_proposals(
@@ -139,15 +194,15 @@ def load_proposals(
     entries = cache.load(path) if use_cache else {}
     fresh: cache.Entries = {}
     todo: list[str] = []
-    keys: dict[str, tuple[int, int] | None] = {}
+    keys: dict[str, tuple[int, ...] | None] = {}
     result: dict[str, Proposal] = {}
     for name in names:
         # Stat before reading: a file edited while it is parsed then misses next time,
         # instead of its old text being cached under its new mtime.
-        key = keys[name] = _stat_key(root, name)
+        key = keys[name] = _stat_key(root, name, scheme)
         hit = entries.get(name)
-        if key is not None and hit is not None and (hit[0], hit[1]) == key:
-            result[name] = hit[2]
+        if key is not None and hit is not None and hit[0] == key:
+            result[name] = hit[1]
             fresh[name] = hit
         else:
             todo.append(name)
@@ -155,7 +210,7 @@ def load_proposals(
         result[proposal.path] = proposal
         key = keys[proposal.path]
         if key is not None and proposal.load_error is None:
-            fresh[proposal.path] = (key[0], key[1], proposal)
+            fresh[proposal.path] = (key, proposal)
     if use_cache and (todo or len(fresh) != len(entries)):
         cache.save(path, fresh)
     return tuple(result[name] for name in names)

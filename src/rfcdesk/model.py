@@ -81,6 +81,12 @@ class Proposal(NamedTuple):
     has_bom: bool
     load_error: Diagnostic | None  # set when the file could not be read as a document
     diagnostics: tuple[Diagnostic, ...]  # problems found while parsing (bad front matter...)
+    metadata_path: str | None = None  # the sidecar file that holds the fields, if not `path`
+
+    @property
+    def fields_path(self) -> str:
+        """The file the fields are written in: the sidecar, or the document itself."""
+        return self.metadata_path or self.path
 
     def field(self, name: str) -> Field | None:
         """The first field with this canonical name, or None."""

@@ -1,8 +1,9 @@
 """Proposal text to a Proposal: title, metadata fields, sections, links, with positions.
 
 Metadata is read in every style real folders use: `**Field**: value |` lines (bold or not,
-with or without the trailing `|`, values in `_..._`), `- Field: value` bullets, and YAML
-front matter. A UTF-8 BOM and CRLF line endings are accepted.
+with or without the trailing `|`, values in `_..._`), `- Field: value` and `* Field: **v**`
+bullets, YAML front matter, the `Field: value` header of a reStructuredText document, and
+a YAML sidecar file beside the document. A UTF-8 BOM and CRLF line endings are accepted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from rfcdesk import markdown
+from rfcdesk import markdown, rst
 from rfcdesk.model import Diagnostic, Field, Link, Proposal, Section, Severity
 from rfcdesk.scheme import Scheme, clean_value
 
@@ -29,10 +30,21 @@ _FIELD_LINE = re.compile(
     (?P<sp>[ \t]*)(?P<value>.*?)[ \t]*$""",
     re.X,
 )
+_BULLET = re.compile(r"[-*+][ \t]")
 _DIRECTIVE = re.compile(r"<!--\s*rfcdesk:\s*disable(?:\s*=\s*(?P<codes>[\w ,]+?))?\s*-->")
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 # Paragraphs shorter than this ("TBD.", "- ...") are too generic to call template text.
 MIN_GUIDANCE_LENGTH = 16
+
+
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML in which a date stays the text it was written as, impossible dates too."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 class FieldLine(NamedTuple):
@@ -110,9 +122,14 @@ def _front_matter(
     if outline.front_matter is None:
         return {}, 0, []
     body, first = outline.front_matter
+    return read_yaml(body, first, path)
+
+
+def read_yaml(body: str, first: int, path: str) -> tuple[dict[str, Any], int, list[Diagnostic]]:
+    """A YAML mapping that starts on line `first` of `path`, the line it ends on, problems."""
     end = first + body.count("\n")
     try:
-        data = yaml.load(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(body, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (first + mark.line, mark.column + 1) if mark else (first, 1)
@@ -161,8 +178,8 @@ def _read_fields(
         if found and spec:
             _flush(current, fields)
             current = [spec.name, found.key, [found.value], number, found.value_col]
-        elif found and not text.startswith((" ", "\t")):
-            _flush(current, fields)  # another `Key: value` line ends the field
+        elif (found or _BULLET.match(text)) and not text.startswith((" ", "\t")):
+            _flush(current, fields)  # another `Key: value` line or bullet ends the field
             current = None
         elif current is not None:
             current[2].append(text.strip())
@@ -189,6 +206,8 @@ def _front_matter_fields(
     fields = []
     for key, value in data.items():
         spec = scheme.field_for(str(key))
+        if isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value):
+            value = ", ".join("" if v is None else str(v) for v in value)
         if spec is None or isinstance(value, (dict, list)):
             continue
         raw = "" if value is None else str(value)
@@ -229,22 +248,32 @@ def _sections(
     return sections, [h.text for h in headings]
 
 
-def file_id(scheme: Scheme, name: str) -> tuple[str | None, bool]:
-    """The id a file name gives, and whether the name fits the scheme's pattern."""
-    match = scheme.file_regex.match(name)
+def file_id(scheme: Scheme, path: str) -> tuple[str | None, bool]:
+    """The id a file's path (relative to the folder) gives, and whether it fits the pattern.
+
+    With ids taken from a field, the path only says whether the name fits.
+    """
+    match = scheme.file_regex.match(path)
     if not match:
         return None, False
+    if scheme.id_kind == "field":
+        return None, True
     found = match["id"]
     return (str(int(found)) if scheme.id_kind == "number" else found), True
 
 
-def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
-    """Read one proposal document (already decoded) under a scheme."""
-    has_bom = text.startswith(BOM)
-    if has_bom:
-        text = text[1:]
+class _Read(NamedTuple):
+    """What a document's markup gives: its outline, where fields are, and the title heading."""
+
+    outline: markdown.Outline
+    front: dict[str, Any]
+    fields: list[Field]
+    header: _Header
+    diagnostics: list[Diagnostic]
+
+
+def _read_markdown(path: str, text: str, lines: list[str], scheme: Scheme) -> _Read:
     outline = markdown.parse(text)
-    lines = split_lines(text)
     front, fm_end, diagnostics = _front_matter(outline, path)
     header = _header(outline, lines, fm_end)
     code = {n for first, last in outline.code_lines for n in range(first, last + 1)}
@@ -256,6 +285,48 @@ def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
     fm_first = outline.front_matter[1] if outline.front_matter else 1
     fields = _front_matter_fields(scheme, front, lines, fm_first, fm_end + 1)
     fields += _read_fields(scheme, lines, start, header.end_line, code)
+    return _Read(outline, front, fields, header, diagnostics)
+
+
+def _read_rst(text: str, lines: list[str], scheme: Scheme) -> _Read:
+    """A reStructuredText document: `Field: value` lines up to the first blank line."""
+    end = 0
+    if lines and match_field_line(lines[0]):
+        end = next((n for n, line in enumerate(lines) if not line.strip()), len(lines))
+    fields = _read_fields(scheme, lines, 1, end + 1, set())
+    return _Read(rst.parse(text, end), {}, fields, _Header(None, 0, len(lines) + 1), [])
+
+
+def _read_sidecar(
+    scheme: Scheme, sidecar: tuple[str, str]
+) -> tuple[dict[str, Any], list[Field], list[Diagnostic]]:
+    path, text = sidecar
+    data, _end, problems = read_yaml(text.removeprefix(BOM), 1, path)
+    lines = split_lines(text.removeprefix(BOM))
+    return data, _front_matter_fields(scheme, data, lines, 1, len(lines) + 1), problems
+
+
+def parse_proposal(
+    path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None = None
+) -> Proposal:
+    """Read one proposal document (already decoded) under a scheme.
+
+    `sidecar` is the (path, text) of the file that holds the fields, for schemes that keep
+    them beside the document.
+    """
+    has_bom = text.startswith(BOM)
+    if has_bom:
+        text = text[1:]
+    lines = split_lines(text)
+    if scheme.markup == "rst":
+        read = _read_rst(text, lines, scheme)
+    else:
+        read = _read_markdown(path, text, lines, scheme)
+    outline, front, fields, header = read.outline, read.front, read.fields, read.header
+    diagnostics = list(read.diagnostics)
+    if sidecar is not None:
+        front, fields, problems = _read_sidecar(scheme, sidecar)
+        diagnostics += problems
 
     title, title_line, title_id = None, 0, None
     if header.title_heading is not None:
@@ -263,9 +334,9 @@ def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
         title, title_line = heading.text.strip() or None, heading.line
     for key in scheme.title_keys:
         if isinstance(front.get(key), (str, int, float)) and str(front[key]).strip():
-            title, title_line = (
-                str(front[key]).strip(),
-                outline.front_matter[1] if outline.front_matter else 1,
+            title = str(front[key]).strip()
+            title_line = next((f.line for f in fields if f.key == key), None) or (
+                outline.front_matter[1] if outline.front_matter else 1
             )
             break
     if title and scheme.title_regex and (match := scheme.title_regex.match(title)):
@@ -276,9 +347,12 @@ def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
         named = next((f for f in fields if f.name == scheme.title_field and f.value), None)
         title, title_line = (named.value, named.line) if named else (None, title_line)
 
-    name = path.rsplit("/", 1)[-1]
-    proposal_id, matched = file_id(scheme, name)
-    if proposal_id is None:
+    proposal_id, matched = file_id(scheme, path)
+    if title is None and scheme.title_from_slug and matched:
+        title = _slug_title(scheme, path)
+    if scheme.id_kind == "field":
+        proposal_id = _id_from_field(scheme, fields)
+    elif proposal_id is None:
         proposal_id = title_id
     status_spec = scheme.field_of_kind("status")
     status_field = next((f for f in fields if status_spec and f.name == status_spec.name), None)
@@ -300,12 +374,25 @@ def parse_proposal(path: str, text: str, scheme: Scheme) -> Proposal:
         has_bom=has_bom,
         load_error=None,
         diagnostics=tuple(diagnostics),
+        metadata_path=sidecar[0] if sidecar else None,
     )
+
+
+def _slug_title(scheme: Scheme, path: str) -> str | None:
+    match = scheme.file_regex.match(path)
+    slug = match.groupdict().get("slug") if match else None
+    return (re.sub(r"[-_]+", " ", slug).strip() or None) if slug else None
+
+
+def _id_from_field(scheme: Scheme, fields: list[Field]) -> str | None:
+    field = next((f for f in fields if f.name == scheme.id_field), None)
+    found = re.search(scheme.id_pattern or "", field.raw) if field else None
+    return found["id"] if found else None
 
 
 def unreadable(path: str, scheme: Scheme, error: Diagnostic) -> Proposal:
     """A stand-in for a file that could not be read, so that it still counts in the folder."""
-    proposal_id, matched = file_id(scheme, path.rsplit("/", 1)[-1])
+    proposal_id, matched = file_id(scheme, path)
     return Proposal(
         path=path,
         id=proposal_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from rfcdesk.model import Diagnostic, Severity
@@ -58,16 +59,73 @@ def decode_document(relpath: str, data: bytes) -> str | Diagnostic:
         return _problem(relpath, "F003", "not-utf8", message, line, col)
 
 
-def list_markdown(root: Path) -> list[str]:
-    """The Markdown files directly in a folder, sorted, as names."""
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob over "/"-separated relative paths: `*` and `?` stay within a folder, `**/`
+    crosses any number of folders."""
+    out, at = [], 0
+    while at < len(pattern):
+        if pattern.startswith("**/", at):
+            out.append("(?:[^/]+/)*")
+            at += 3
+        elif pattern[at] == "*":
+            out.append("[^/]*")
+            at += 1
+        elif pattern[at] == "?":
+            out.append("[^/]")
+            at += 1
+        else:
+            out.append(re.escape(pattern[at]))
+            at += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def glob_depth(patterns: tuple[str, ...]) -> int | None:
+    """How many folders down the globs reach; None when `**` reaches any depth."""
+    if any("**" in p for p in patterns):
+        return None
+    return max((p.count("/") for p in patterns), default=0)
+
+
+def list_files(root: Path, depth: int | None = 0) -> list[str]:
+    """Files below a folder, `depth` folders down at most (None: any), as sorted "/" paths.
+
+    Folders whose names start with "." (`.git`) are not entered.
+    """
+    found: list[str] = []
     try:
-        entries = os.scandir(root)
+        _scan(root, "", depth, found)
     except OSError as exc:
         from rfcdesk.errors import FatalError
 
         raise FatalError(f"{root}: cannot list the folder: {exc.strerror}") from None
-    with entries:
-        return sorted(e.name for e in entries if e.name.endswith(".md") and not e.is_dir())
+    return sorted(found)
+
+
+def _scan(directory: Path, prefix: str, depth: int | None, found: list[str]) -> None:
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                if (depth is None or depth > 0) and not entry.name.startswith("."):
+                    below = None if depth is None else depth - 1
+                    try:
+                        _scan(Path(entry.path), f"{prefix}{entry.name}/", below, found)
+                    except OSError:
+                        continue  # a folder we may not read holds no proposals we can check
+            else:
+                found.append(prefix + entry.name)
+
+
+def select_files(
+    paths: list[str], include: tuple[str, ...], exclude: tuple[str, ...] = ()
+) -> list[str]:
+    """The paths that match an `include` glob and no `exclude` glob, in their order."""
+    wanted = [glob_regex(p) for p in include]
+    unwanted = [glob_regex(p) for p in exclude]
+    return [
+        p
+        for p in paths
+        if any(r.match(p) for r in wanted) and not any(r.match(p) for r in unwanted)
+    ]
 
 
 def tree_fingerprint(root: Path) -> str:

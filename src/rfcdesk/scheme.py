@@ -1,7 +1,7 @@
 """A proposal process described as data: file names, fields, statuses, sections, index.
 
-Built-in schemes are TOML files in `rfcdesk/schemes/`; a scheme differs from another only
-in these tables, never in code paths.
+A scheme differs from another only in these tables, never in code paths. They are read
+from TOML by `schemefile`: the built-ins in `rfcdesk/schemes/`, a team's own anywhere.
 """
 
 from __future__ import annotations
@@ -10,22 +10,23 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
-from typing import Any
-
-from rfcdesk.errors import FatalError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 # "proposal": the field names another proposal (the one that replaces an obsolete one).
-FIELD_KINDS = frozenset({"text", "people", "status", "date", "link", "version", "proposal"})
+FIELD_KINDS = frozenset(
+    {"text", "people", "status", "date", "link", "version", "proposal", "number"}
+)
 SLUG_STYLES = frozenset({"kebab", "snake"})
+# How a scheme's documents hold their fields. Reading accepts every Markdown style in any
+# scheme; the style says how `new` and `status` write, and where `rst-header` and
+# `sidecar` schemes read.
+METADATA_STYLES = frozenset({"inline", "bullets", "front-matter", "rst-header", "sidecar"})
+MARKUPS = frozenset({"markdown", "rst"})
+ID_KINDS = frozenset({"number", "date", "field"})
+ISO_DATE = "%Y-%m-%d"
 
 _WRAPPERS = re.compile(r"^(?:\*\*|__|\*|_|`)(.*?)(?:\*\*|__|\*|_|`)$", re.DOTALL)
 _SPACE = re.compile(r"\s+")
+_LEADING_STRONG = re.compile(r"^(\*\*|__)(?P<words>[^*_]+?)\1(?=\s|$)")
 
 
 def clean_value(raw: str) -> str:
@@ -54,6 +55,12 @@ class FieldSpec:
     required: bool = False
     kind: str = "text"
     required_when: tuple[str, ...] = ()  # statuses under which the field must be given
+    date_formats: tuple[str, ...] = (ISO_DATE,)  # strptime formats a date field may use
+    values: tuple[str, ...] = ()  # the values the field may hold; empty: any
+
+    @cached_property
+    def folded_values(self) -> frozenset[str]:
+        return frozenset(fold(v) for v in self.values)
 
     @cached_property
     def folded_names(self) -> frozenset[str]:
@@ -70,6 +77,12 @@ class StatusSpec:
     name: str
     spellings: tuple[str, ...] = ()
     terminal: bool = False
+    # Regexes for written forms that carry detail ("Implemented (Swift 5.9)"): such a form
+    # is this status, written the scheme's way.
+    patterns: tuple[str, ...] = ()
+    # A document in this status only points elsewhere (an EIP moved to the ERC repository):
+    # its fields, title and sections are not checked.
+    stub: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,10 +143,26 @@ class Scheme:
     initial_status: str | None = None  # the status `new` writes
     transitions: tuple[Transition, ...] = ()  # the workflow; empty: every move is allowed
     accepted: tuple[str, ...] = ()  # statuses that mean the proposal was accepted
+    include: tuple[str, ...] = ("*.md",)  # globs, relative to the folder, of proposal files
+    exclude: tuple[str, ...] = ()  # globs of files that match `include` but are no proposals
+    markup: str = "markdown"  # "markdown" or "rst"
+    sidecar: str | None = None  # a file beside each document that holds its fields
+    id_width: int = 0  # zero-padding of numbers in file names ("pep-0008.rst": 4)
+    id_field: str | None = None  # with id_kind "field": the field that holds the id
+    id_pattern: str | None = None  # ...and the regex (with an `id` group) that finds it there
+    title_from_slug: bool = False  # with no title anywhere, the file name's slug is the title
 
     @cached_property
     def file_regex(self) -> re.Pattern[str]:
         return re.compile(self.file_pattern)
+
+    @cached_property
+    def status_regexes(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple(
+            (re.compile(pattern, re.I), status.name)
+            for status in self.statuses
+            for pattern in status.patterns
+        )
 
     @cached_property
     def title_regex(self) -> re.Pattern[str] | None:
@@ -147,6 +176,10 @@ class Scheme:
             for spelling in (status.name, *status.spellings):
                 mapping[fold(spelling)] = status.name
         return mapping
+
+    @cached_property
+    def stub_statuses(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.statuses if s.stub)
 
     @cached_property
     def undecided_folded(self) -> frozenset[str]:
@@ -166,8 +199,27 @@ class Scheme:
 
     def canonical_status(self, value: str) -> str | None:
         """The canonical status for a written value, or None when it is no status."""
-        folded = fold(clean_value(value)).rstrip(".")
-        return self.spelling_map.get(folded)
+        return self.read_status(value)[0]
+
+    def read_status(self, value: str) -> tuple[str | None, str]:
+        """The canonical status of a written value and the words that said it.
+
+        The words are the value without wrappers; a value that opens with a bold status
+        and goes on (`**Implemented (Swift 5.1)** (with modifications)`) is said by the bold
+        part. A form matched by a status's pattern is said in the canonical way already.
+        """
+        cleaned = clean_value(value)
+        lead = _LEADING_STRONG.match(cleaned)
+        for words in (cleaned, lead["words"].strip() if lead else None):
+            if not words:
+                continue
+            found = self.spelling_map.get(fold(words).rstrip("."))
+            if found is not None:
+                return found, words.rstrip(".")
+            for regex, name in self.status_regexes:
+                if regex.search(words):
+                    return name, name
+        return None, cleaned
 
     def moves_from(self, status: str) -> tuple[str, ...]:
         """The statuses the workflow allows after `status` (canonical names)."""
@@ -190,7 +242,8 @@ class Scheme:
 
     def file_name(self, proposal_id: str, slug: str) -> str:
         """A file name in the scheme's format."""
-        return self.file_format.format(id=proposal_id, date=proposal_id[:8], slug=slug)
+        padded = proposal_id.zfill(self.id_width) if proposal_id.isdigit() else proposal_id
+        return self.file_format.format(id=padded, date=proposal_id[:8], slug=slug)
 
     @property
     def file_example(self) -> str:
@@ -205,131 +258,3 @@ class Scheme:
         if self.id_kind == "number" and proposal_id.isdigit():
             return (int(proposal_id), "")
         return (0, proposal_id)
-
-
-def _tuple(data: dict[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(str(v) for v in data.get(key, ()))
-
-
-def scheme_from_toml(data: dict[str, Any], origin: str) -> Scheme:
-    """Build a Scheme from a parsed TOML table; `origin` names the file for errors."""
-    try:
-        files, title, index = data["files"], data.get("title", {}), data.get("index")
-        fields = tuple(
-            FieldSpec(
-                name=f["name"],
-                aliases=_tuple(f, "aliases"),
-                alias_pattern=f.get("alias_pattern"),
-                required=bool(f.get("required", False)),
-                kind=f.get("kind", "text"),
-                required_when=_tuple(f, "required_when"),
-            )
-            for f in data.get("fields", ())
-        )
-        for spec in fields:
-            if spec.kind not in FIELD_KINDS:
-                raise FatalError(f"{origin}: field {spec.name!r} has unknown kind {spec.kind!r}")
-        statuses = tuple(
-            StatusSpec(s["name"], _tuple(s, "spellings"), bool(s.get("terminal", False)))
-            for s in data.get("statuses", ())
-        )
-        workflow = data.get("workflow", {})
-        transitions = tuple(
-            Transition(str(t["from"]), _tuple(t, "to")) for t in workflow.get("transitions", ())
-        )
-        accepted = _tuple(workflow, "accepted")
-        _check_statuses(origin, statuses, transitions, workflow.get("initial"), fields, accepted)
-        slug_style = files.get("slug", "kebab")
-        if slug_style not in SLUG_STYLES:
-            raise FatalError(f"{origin}: files.slug must be one of {sorted(SLUG_STYLES)}")
-        return Scheme(
-            name=data["name"],
-            description=data.get("description", ""),
-            file_pattern=files["pattern"],
-            id_kind=files.get("id_kind", "number"),
-            id_label=files.get("id_label", "{id}"),
-            file_format=files["format"],
-            template=files.get("template", ""),
-            draft_id=files.get("draft_id"),
-            title_pattern=title.get("pattern"),
-            title_keys=_tuple(title, "front_matter_keys") or ("title",),
-            title_field=title.get("field"),
-            metadata_style=data.get("metadata", {}).get("style", "inline"),
-            fields=fields,
-            statuses=statuses,
-            sections=tuple(
-                SectionSpec(s["name"], _tuple(s, "variants"), bool(s.get("required", True)))
-                for s in data.get("sections", ())
-            ),
-            index=IndexSpec(
-                file=index["file"],
-                row_id_pattern=index["row_id_pattern"],
-                status_column=index.get("status_column", "Status"),
-                next_number_pattern=index.get("next_number_pattern"),
-                next_number_format=index.get("next_number_format"),
-                columns=_tuple(index, "columns"),
-                heading=index.get("heading", "Proposals"),
-            )
-            if index
-            else None,
-            placeholders=_tuple(data.get("values", {}), "placeholders"),
-            undecided=_tuple(data.get("values", {}), "undecided"),
-            slug_style=slug_style,
-            title_format=title.get("format", "{title}"),
-            initial_status=workflow.get("initial"),
-            transitions=transitions,
-            accepted=accepted,
-        )
-    except KeyError as exc:
-        raise FatalError(f"{origin}: scheme is missing the key {exc.args[0]!r}") from None
-    except re.error as exc:
-        raise FatalError(f"{origin}: a pattern is not a valid regular expression: {exc}") from None
-
-
-def _check_statuses(
-    origin: str,
-    statuses: tuple[StatusSpec, ...],
-    transitions: tuple[Transition, ...],
-    initial: str | None,
-    fields: tuple[FieldSpec, ...],
-    accepted: tuple[str, ...] = (),
-) -> None:
-    """Every status the workflow and the fields name must be one the scheme declares."""
-    names = {s.name for s in statuses}
-    named = [("workflow.initial", initial)] if initial else []
-    named += [("workflow.accepted", status) for status in accepted]
-    for t in transitions:
-        named += [("workflow.transitions.from", t.source)]
-        named += [("workflow.transitions.to", target) for target in t.targets]
-    for spec in fields:
-        named += [(f"fields {spec.name!r} required_when", s) for s in spec.required_when]
-    for where, status in named:
-        if status not in names:
-            known = ", ".join(s.name for s in statuses)
-            raise FatalError(f"{origin}: {where} names {status!r}, which is not a status ({known})")
-
-
-BUILTIN_NAMES = ("klip", "rfc")
-
-
-def builtin_scheme(name: str) -> Scheme:
-    """One of the schemes shipped with rfcdesk, by name."""
-    if name not in BUILTIN_NAMES:
-        known = ", ".join(BUILTIN_NAMES)
-        raise FatalError(f"unknown scheme {name!r}; the built-in schemes are: {known}")
-    return _load_builtin(name)
-
-
-_CACHE: dict[str, Scheme] = {}
-
-
-def _load_builtin(name: str) -> Scheme:
-    if name not in _CACHE:
-        text = resources.files("rfcdesk.schemes").joinpath(f"{name}.toml").read_text("utf-8")
-        _CACHE[name] = scheme_from_toml(tomllib.loads(text), f"built-in scheme {name}")
-    return _CACHE[name]
-
-
-def builtin_template(name: str) -> str:
-    """The built-in template text used when a folder has no template of its own."""
-    return resources.files("rfcdesk.schemes").joinpath(f"{name}-template.md").read_text("utf-8")

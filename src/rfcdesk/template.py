@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from rfcdesk.parse import parse_proposal
-from rfcdesk.scheme import Scheme, SectionSpec, builtin_template, fold
+from rfcdesk.scheme import Scheme, SectionSpec, fold
+from rfcdesk.schemefile import scheme_template
 
 
 class TemplateInfo(NamedTuple):
@@ -22,7 +23,7 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
     accepted variants of each section's name.
     """
     if folder_template is None:
-        text, source = builtin_template(scheme.name), "built-in"
+        text, source = scheme_template(scheme), "built-in"
     else:
         text, source = folder_template, scheme.template
     parsed = parse_proposal(scheme.template, text, scheme)

@@ -176,7 +176,7 @@ def status_spelling(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     field = _status_field(proposal, ctx.scheme)
     if field is None or proposal.status is None:
         return
-    written = field.value.rstrip(".")
+    written = ctx.scheme.read_status(field.value)[1]
     if written != proposal.status:
         yield Finding(
             proposal.path,
