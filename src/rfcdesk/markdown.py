@@ -18,8 +18,10 @@ _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
     | pyromark.Options.ENABLE_STRIKETHROUGH
     | pyromark.Options.ENABLE_YAML_STYLE_METADATA_BLOCKS
+    | pyromark.Options.ENABLE_FOOTNOTES  # GitHub's `[^1]`, not a link to the note's text
 )
 _NEWLINE = re.compile(rb"\n")
+_TASK = re.compile(r"\[[ xX]\](?:\s|$)")
 
 
 class Heading(NamedTuple):
@@ -113,6 +115,7 @@ def parse(text: str) -> Outline:
     depth = 0  # nesting of block containers; depth 0 blocks count for sections
     buffers: list[list[str]] = []  # text being gathered: headings, paragraphs, items, cells
     buffer_starts: list[int] = []
+    items: list[bool] = []  # open list items: whether each is a checklist item
     in_meta = False
     html_only = True  # the current top-level HtmlBlock holds only comments so far
     table: dict[str, Any] | None = None
@@ -143,6 +146,11 @@ def parse(text: str) -> Outline:
                 if depth == 0:
                     html_only = True
                 depth += 1
+            if kind == "Item":
+                # In a tight list the outer item's own text is still in its buffer.
+                if items and buffers and _TASK.match("".join(buffers[-1][:8]).lstrip()):
+                    items[-1] = True
+                items.append(False)
             if kind in _BUFFERED:
                 buffers.append([])
                 buffer_starts.append(start)
@@ -155,7 +163,10 @@ def parse(text: str) -> Outline:
             elif kind == "CodeBlock":
                 code_lines.append((lines.line(start), lines.line(max(start, rng["end"] - 1))))
             elif kind == "MetadataBlock":
-                in_meta = True
+                # pulldown-cmark takes a `---` block anywhere; front matter opens the file.
+                in_meta = start == 0
+                if not in_meta:
+                    blocks_after[-1] += 1
             elif kind == "Table":
                 table = {"line": lines.line(start), "header": [], "rows": [], "row": []}
             elif kind == "TableRow":
@@ -177,8 +188,14 @@ def parse(text: str) -> Outline:
         if kind == "Paragraph" or kind == "Item":
             body = "".join(buffers.pop()).strip()
             start = buffer_starts.pop()
-            if body:
+            # A checklist item (`- [ ] Tests`) and what is nested in it are a state to
+            # tick, not guidance to replace.
+            if items and _TASK.match(body):
+                items[-1] = True
+            if body and not any(items) and not _TASK.match(body):
                 texts.append(TextBlock(lines.line(start), digest(body), len(body)))
+            if kind == "Item":
+                items.pop()
         elif kind == "Heading":
             parts = buffers.pop()
             start = buffer_starts.pop()

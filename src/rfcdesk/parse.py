@@ -148,17 +148,30 @@ def _diag(path: str, line: int, col: int, code: str, message: str) -> Diagnostic
     return Diagnostic(path, line, col, code, "bad-front-matter", message, Severity.ERROR)
 
 
-def _header(outline: markdown.Outline, lines: list[str], fm_end: int) -> _Header:
+# How many lines below a heading that is not an H1 metadata may start and still make the
+# heading the title ("## RFC: Title" then "- Start Date: ...").
+_TITLE_REACH = 3
+
+
+def _header(outline: markdown.Outline, lines: list[str], fm_end: int, scheme: Scheme) -> _Header:
     headings = outline.headings
     if not headings:
         return _Header(None, 0, len(lines) + 1)
     first = headings[0]
     before = range(fm_end, first.line - 1)  # 0-based indexes of lines before the heading
-    fields_first = any(match_field_line(lines[i]) for i in before)
-    if first.level == 1 and not fields_first:
-        end = headings[1].line if len(headings) > 1 else len(lines) + 1
+    fields_first = any(
+        (found := match_field_line(lines[i])) and scheme.field_for(found.key) for i in before
+    )
+    end = headings[1].line if len(headings) > 1 else len(lines) + 1
+    if not fields_first and (first.level == 1 or _fields_follow(lines, first.line, end, scheme)):
         return _Header(0, 1, end)
     return _Header(None, 0, first.line)
+
+
+def _fields_follow(lines: list[str], line: int, end: int, scheme: Scheme) -> bool:
+    """Whether one of the scheme's fields starts within a few lines below a heading."""
+    below = [text for text in lines[line : end - 1] if text.strip()][:_TITLE_REACH]
+    return any((found := match_field_line(t)) and scheme.field_for(found.key) for t in below)
 
 
 def _read_fields(
@@ -275,7 +288,7 @@ class _Read(NamedTuple):
 def _read_markdown(path: str, text: str, lines: list[str], scheme: Scheme) -> _Read:
     outline = markdown.parse(text)
     front, fm_end, diagnostics = _front_matter(outline, path)
-    header = _header(outline, lines, fm_end)
+    header = _header(outline, lines, fm_end, scheme)
     code = {n for first, last in outline.code_lines for n in range(first, last + 1)}
     start = (
         (outline.headings[header.title_heading].line + 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -59,6 +60,7 @@ def decode_document(relpath: str, data: bytes) -> str | Diagnostic:
         return _problem(relpath, "F003", "not-utf8", message, line, col)
 
 
+@functools.cache
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A glob over "/"-separated relative paths: `*` and `?` stay within a folder, `**/`
     crosses any number of folders."""

@@ -90,6 +90,7 @@ class SectionSpec:
     name: str
     variants: tuple[str, ...] = ()
     required: bool = True
+    boilerplate: bool = False  # the template's text here is meant to stay (a licence notice)
 
     @cached_property
     def folded_names(self) -> frozenset[str]:
@@ -137,6 +138,7 @@ class Scheme:
     index: IndexSpec | None
     placeholders: tuple[str, ...] = ()  # values that are template text wherever they appear
     undecided: tuple[str, ...] = ()  # values that mean "not decided yet" (TBD)
+    not_applicable: tuple[str, ...] = ()  # values that say a field does not apply (N/A)
     draft_id: str | None = None  # an id that marks an undated draft ("00000000")
     slug_style: str = "kebab"  # how `new` turns a title into the file name's slug
     title_format: str = "{title}"  # how `new` and `renumber` write the title heading
@@ -151,6 +153,7 @@ class Scheme:
     id_field: str | None = None  # with id_kind "field": the field that holds the id
     id_pattern: str | None = None  # ...and the regex (with an `id` group) that finds it there
     title_from_slug: bool = False  # with no title anywhere, the file name's slug is the title
+    link_ignore: tuple[str, ...] = ()  # globs of link targets the publishing build creates
 
     @cached_property
     def file_regex(self) -> re.Pattern[str]:
@@ -180,6 +183,10 @@ class Scheme:
     @cached_property
     def stub_statuses(self) -> frozenset[str]:
         return frozenset(s.name for s in self.statuses if s.stub)
+
+    @cached_property
+    def not_applicable_folded(self) -> frozenset[str]:
+        return frozenset(fold(v) for v in self.not_applicable)
 
     @cached_property
     def undecided_folded(self) -> frozenset[str]:

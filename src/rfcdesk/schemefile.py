@@ -198,7 +198,12 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         fields=fields,
         statuses=statuses,
         sections=tuple(
-            SectionSpec(s["name"], _strings(s, "variants"), bool(s.get("required", True)))
+            SectionSpec(
+                s["name"],
+                _strings(s, "variants"),
+                bool(s.get("required", True)),
+                bool(s.get("boilerplate", False)),
+            )
             for s in data.get("sections", ())
         ),
         index=IndexSpec(
@@ -214,6 +219,7 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         else None,
         placeholders=_strings(data.get("values", {}), "placeholders"),
         undecided=_strings(data.get("values", {}), "undecided"),
+        not_applicable=_strings(data.get("values", {}), "not_applicable"),
         slug_style=files.get("slug", "kebab"),
         title_format=title.get("format", "{title}"),
         initial_status=workflow.get("initial"),
@@ -227,6 +233,7 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         id_field=files.get("id_field"),
         id_pattern=files.get("id_pattern"),
         title_from_slug=bool(title.get("from_slug", False)),
+        link_ignore=_strings(data.get("links", {}), "ignore"),
     )
     _check_meaning(scheme, data, source)
     return scheme

@@ -32,7 +32,11 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
     for field in parsed.fields:
         if status and field.name == status.name and scheme.canonical_status(field.value):
             continue  # a template may start proposals in a real status
-        if field.value and "{" not in field.value:
+        if (
+            field.value
+            and "{" not in field.value
+            and fold(field.value) not in scheme.undecided_folded
+        ):
             placeholders.setdefault(field.name, set()).add(fold(field.value))
     for value in scheme.placeholders:
         for spec in scheme.fields:
@@ -42,7 +46,13 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
     else:
         top = min(s.level for s in parsed.sections)
         sections = tuple(_with_variants(scheme, s.title) for s in parsed.sections if s.level == top)
-    guidance = {digest for s in parsed.sections for _line, digest in s.paragraphs()}
+    kept = [spec for spec in scheme.sections if spec.boilerplate]
+    guidance = {
+        digest
+        for s in parsed.sections
+        if not any(spec.matches(s.title) for spec in kept)
+        for _line, digest in s.paragraphs()
+    }
     return TemplateInfo(
         source=source,
         sections=sections,
@@ -54,5 +64,5 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
 def _with_variants(scheme: Scheme, title: str) -> SectionSpec:
     for spec in scheme.sections:
         if spec.matches(title):
-            return SectionSpec(title, (spec.name, *spec.variants), spec.required)
+            return SectionSpec(title, (spec.name, *spec.variants), spec.required, spec.boilerplate)
     return SectionSpec(title)

@@ -45,6 +45,11 @@ class Context(NamedTuple):
         return list(self.sorted_paths[start:end])
 
 
+def is_stub(proposal: Proposal, scheme: Scheme) -> bool:
+    """A document whose status says it only points elsewhere: its content is not checked."""
+    return proposal.status in scheme.stub_statuses
+
+
 ProposalCheck = Callable[[Proposal, Context], Iterator[Finding]]
 FolderCheck = Callable[[Context], Iterator[Finding]]
 

@@ -14,7 +14,10 @@ declare("F002", "binary-file", "The file holds binary data, not Markdown.")
 declare("F003", "not-utf8", "The file is not valid UTF-8.")
 declare("F004", "unreadable-file", "The file cannot be read (permissions, a broken link).")
 declare("F005", "file-too-large", "The file is over 10 MB and is not read.")
-declare("F006", "bad-front-matter", "The YAML front matter cannot be parsed.")
+declare("F006", "bad-front-matter", "The YAML front matter (or sidecar file) cannot be parsed.")
+declare(
+    "F007", "missing-sidecar", "The file that holds a proposal's metadata (kep.yaml) is missing."
+)
 declare(
     "D002",
     "id-taken-elsewhere",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from rfcdesk.model import Link, Proposal, Severity
+from rfcdesk.repo import glob_regex
 from rfcdesk.rules import Context, Finding, register
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -31,8 +32,13 @@ def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[L
         if link.is_image != images:
             continue
         local = local_target(proposal.path, link.target)
-        if local is not None and not ctx.exists(local[0]):
+        if local is not None and not ctx.exists(local[0]) and not _generated(ctx, local[0]):
             yield link, local[0]
+
+
+def _generated(ctx: Context, path: str) -> bool:
+    """A target the publishing build creates (the scheme's `links.ignore` globs)."""
+    return any(glob_regex(pattern).match(path) for pattern in ctx.scheme.link_ignore)
 
 
 def _hint(ctx: Context, path: str) -> str:

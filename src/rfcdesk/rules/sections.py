@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
-from rfcdesk.rules import Context, Finding, register
+from rfcdesk.rules import Context, Finding, is_stub, register
 from rfcdesk.scheme import fold
 
 
 @register("S001", "missing-section", "A required section is missing.", Severity.WARNING)
 def missing_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    if is_stub(proposal, ctx.scheme):
+        return
     titles = {fold(s.title) for s in proposal.sections}
     for spec in ctx.template.sections:
         if spec.required and not spec.folded_names & titles:

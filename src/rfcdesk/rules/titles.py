@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rfcdesk.model import Proposal
-from rfcdesk.rules import Context, Finding, register
+from rfcdesk.rules import Context, Finding, is_stub, register
 
 
 @register("T001", "missing-title", "The proposal has no title.")
 def missing_title(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
-    if proposal.title is None:
+    if proposal.title is None and not is_stub(proposal, ctx.scheme):
         example = ctx.scheme.label(proposal.id or "N") + " - Title"
         hint = (
             f"start the document with `# {example}`"
