@@ -96,6 +96,17 @@ def plan_new(folder: Folder, options: NewOptions, author: str) -> tuple[list[Fil
     scheme = folder.scheme
     day = options.date or dt.date.today()
     slug = slugify(options.title, scheme.slug_style)
+    if scheme.sidecar:
+        raise FatalError(
+            f"the {scheme.name} scheme keeps metadata in {scheme.sidecar} beside each document; "
+            "`new` does not write those yet: copy the template folder by hand"
+        )
+    if scheme.id_kind in ("field", "name"):
+        raise FatalError(
+            f"the {scheme.name} scheme does not number its proposals (ids come from "
+            f"{'a field' if scheme.id_kind == 'field' else 'file names'}); create the file "
+            "by hand from the template and run `rfcdesk check`"
+        )
     if scheme.id_kind == "number":
         used = numbers_in_folder(folder.proposals, folder.index_table)
         if options.branches:

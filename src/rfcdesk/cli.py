@@ -11,9 +11,11 @@ import click
 
 from rfcdesk import __version__
 from rfcdesk.author import NewOptions, run_new
+from rfcdesk.catalog import run_schemes
 from rfcdesk.check import CheckOptions, run_check
 from rfcdesk.errors import FatalError
 from rfcdesk.history import run_history
+from rfcdesk.init import InitOptions, run_init
 from rfcdesk.listing import run_list, run_show
 from rfcdesk.move import MoveOptions, run_status
 from rfcdesk.reindex import run_index
@@ -27,7 +29,9 @@ from rfcdesk.stats import run_stats
 
 _PATH = click.argument("path", default=".", type=click.Path(path_type=Path))
 _SCHEME = click.option(
-    "--scheme", type=click.Choice(BUILTIN_NAMES), help="The proposal scheme (detected if omitted)."
+    "--scheme",
+    metavar="NAME|FILE.toml",
+    help=f"The scheme: {', '.join(BUILTIN_NAMES)}, or a scheme file (detected if omitted).",
 )
 
 
@@ -152,6 +156,24 @@ def rules() -> None:
     """List every rule: code, name, default severity and summary."""
     for _code, rule in sorted(load_all().items()):
         click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--json-schema", is_flag=True, help="Print the JSON Schema of scheme files.")
+def schemes(name: str | None, json_schema: bool) -> None:
+    """List the built-in schemes; with NAME, print that scheme's TOML to start your own."""
+    _run(run_schemes, name, json_schema)
+
+
+@main.command()
+@_PATH
+@click.option("--dry-run", is_flag=True, help="Show rfcdesk.toml as a diff; write nothing.")
+@click.option("--draft", is_flag=True, help="Draft a scheme even when a built-in one fits.")
+@click.option("--force", is_flag=True, help="Replace an existing rfcdesk.toml.")
+def init(path: Path, dry_run: bool, draft: bool, force: bool) -> None:
+    """Name the scheme that fits a folder (or draft one) and write rfcdesk.toml."""
+    _run(run_init, path, InitOptions(dry_run, draft, force))
 
 
 _TEXT_OR_JSON = click.option(

@@ -80,12 +80,14 @@ def rank_schemes(
     parse: Parse | None,
     exists: Callable[[str], bool],
     schemes: Iterable[Scheme] | None = None,
+    sample_all: bool = False,
 ) -> list[Fit]:
-    """Every scheme's fit, best first. Samples are read only where names leave a choice."""
+    """Every scheme's fit, best first. Samples are read only where names leave a choice,
+    or for every scheme whose names occur (`sample_all`)."""
     schemes = list(schemes) if schemes is not None else [builtin_scheme(n) for n in BUILTIN_NAMES]
     fits = [fit_scheme(s, paths, None, exists) for s in schemes]
     contenders = [f for f in fits if f.named or f.template]
-    if parse is not None and len(contenders) > 1:
+    if parse is not None and (len(contenders) > 1 or sample_all):
         fits = [fit_scheme(f.scheme, paths, parse, exists) if f in contenders else f for f in fits]
     return sorted(fits, key=lambda f: (-f.score, f.scheme.name))
 

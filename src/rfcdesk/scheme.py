@@ -21,7 +21,7 @@ SLUG_STYLES = frozenset({"kebab", "snake"})
 # `sidecar` schemes read.
 METADATA_STYLES = frozenset({"inline", "bullets", "front-matter", "rst-header", "sidecar"})
 MARKUPS = frozenset({"markdown", "rst"})
-ID_KINDS = frozenset({"number", "date", "field"})
+ID_KINDS = frozenset({"number", "date", "name", "field"})
 ISO_DATE = "%Y-%m-%d"
 
 _WRAPPERS = re.compile(r"^(?:\*\*|__|\*|_|`)(.*?)(?:\*\*|__|\*|_|`)$", re.DOTALL)
@@ -124,7 +124,7 @@ class Scheme:
     name: str
     description: str
     file_pattern: str  # regex over the file name with an `id` group
-    id_kind: str  # "number" or "date"
+    id_kind: str  # "number", "date", "name" (the id group as written) or "field"
     id_label: str  # how an id is written for people: "KLIP-{id}"
     file_format: str  # how `new` names a file: "klip-{id}-{slug}.md", "{date}_{slug}.md"
     template: str  # the template's file name in a proposal folder

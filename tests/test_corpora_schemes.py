@@ -1,0 +1,175 @@
+"""Acceptance of the built-in schemes on five public processes' real folders.
+
+The status counts were established by reading the files, not by running rfcdesk: grep over
+each status line or key, then every value that is not a plain status word looked at by hand
+(see the notes on issue 6). The rule counts are what a review of every error and a sample
+of every warning found to be true; a change in them is a change in behaviour to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPORA
+from rfcdesk.check import diagnose
+from rfcdesk.config import load_config
+from rfcdesk.folder import Folder, open_folder
+from rfcdesk.init import InitOptions, run_init
+from rfcdesk.model import Diagnostic, Severity
+from rfcdesk.schemefile import BUILTIN_NAMES
+
+SCHEMES = {
+    "peps": "pep",
+    "rust-rfcs": "rust-rfc",
+    "swift-evolution": "swift-evolution",
+    "eips": "eip",
+    "keps": "kep",
+}
+_OPENED: dict[str, tuple[Folder, list[Diagnostic]]] = {}
+
+
+def _opened(corpora: Path, name: str) -> tuple[Folder, list[Diagnostic]]:
+    """Each corpus is read once per test run: the PEPs alone take seconds."""
+    if name not in _OPENED:
+        folder = open_folder(load_config(corpora / name), use_cache=False)
+        _OPENED[name] = (folder, diagnose(folder))
+    return _OPENED[name]
+
+
+@pytest.mark.parametrize(
+    ("name", "files"),
+    [("peps", 736), ("rust-rfcs", 639), ("swift-evolution", 575), ("eips", 949), ("keps", 654)],
+)
+def test_every_file_loads_under_its_scheme(corpora: Path, name: str, files: int) -> None:
+    folder, _ = _opened(corpora, name)
+    assert folder.scheme.name == SCHEMES[name]
+    assert len(folder.proposals) == files
+    assert [p.path for p in folder.proposals if p.load_error is not None] == []
+    assert [p.path for p in folder.proposals if not p.file_id_matched] == []
+
+
+STATUS_COUNTS = {
+    "peps": {
+        "Final": 374, "Rejected": 131, "Withdrawn": 71, "Draft": 49, "Active": 38,
+        "Deferred": 36, "Superseded": 25, "Accepted": 11,
+        "": 1,  # PEP 401: `Status: April Fool!`
+    },
+    # Every RFC in text/ was merged; the process writes no status into the document.
+    "rust-rfcs": {"": 639},
+    "swift-evolution": {
+        "Implemented": 473,  # 54 spellings: `Implemented (Swift 5.1)`, with modifications...
+        "Rejected": 36, "Accepted": 21, "Returned for revision": 21, "Active review": 10,
+        "Withdrawn": 7, "Previewing": 1,
+        # Expired (2), Partially implemented (2), `Status: Active Review (...)` written
+        # inside the value (1), and the 0519 rename stub with no header (1).
+        "": 6,
+    },
+    "eips": {
+        "Moved": 365, "Stagnant": 238, "Final": 138, "Draft": 131, "Withdrawn": 35,
+        "Review": 34, "Last Call": 5, "Living": 3,
+    },
+    "keps": {
+        "implemented": 289, "implementable": 279, "provisional": 61, "withdrawn": 10,
+        "replaced": 6, "rejected": 3, "deferred": 1,
+        # superseded, removed, imlpemented, `implemented (alpha)`, the template's list.
+        "": 5,
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(STATUS_COUNTS))
+def test_status_counts(corpora: Path, name: str) -> None:
+    folder, _ = _opened(corpora, name)
+    assert Counter(p.status or "" for p in folder.proposals) == STATUS_COUNTS[name]
+
+
+def test_pep_errors_are_real(corpora: Path) -> None:
+    """Each error the pep scheme reports was looked at; see the notes for why each is real."""
+    _, diagnostics = _opened(corpora, "peps")
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    assert Counter(d.code for d in errors) == {"L001": 19, "L002": 28, "M010": 1}
+    # The corpus copies only the .rst files: every image a PEP shows is absent from it.
+    assert not [p for p in (corpora / "peps").rglob("*") if p.suffix in (".png", ".svg")]
+    # L001: reStructuredText's `text <target>`__ without the trailing `_` makes the target
+    # a relative URI, which the published page links to and which leads nowhere.
+    assert "pep-0683.rst:222:29: link to `Facebook` leads nowhere: `Facebook` does not exist" in {
+        f"{d.path}:{d.line}:{d.col}: {d.message}" for d in errors
+    }
+    (status,) = [d for d in errors if d.code == "M010"]
+    assert (status.path, status.line, status.col) == ("pep-0401.rst", 4, 9)
+
+
+RULE_COUNTS = {
+    "rust-rfcs": {
+        "D001": 2, "L001": 12, "L002": 1, "L003": 49, "M001": 20, "M003": 1, "M004": 12,
+        "M005": 2, "S001": 14, "S002": 45,
+    },
+    "swift-evolution": {
+        "L001": 5, "L002": 2, "L003": 86, "M001": 3, "M003": 3, "M005": 4, "M010": 5,
+        "M011": 1, "S001": 34, "S002": 2, "T001": 1,
+    },
+    "eips": {"L001": 736, "L002": 83, "L003": 3, "M001": 238, "S001": 179, "S002": 44},
+    "keps": {
+        "D001": 6, "L001": 57, "L002": 170, "L003": 109, "M001": 3, "M003": 30, "M004": 13,
+        "M006": 2, "M010": 5, "M013": 6, "S001": 213, "S002": 594, "S003": 27,
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(RULE_COUNTS))
+def test_findings_per_rule(corpora: Path, name: str) -> None:
+    _, diagnostics = _opened(corpora, name)
+    assert Counter(d.code for d in diagnostics) == RULE_COUNTS[name]
+
+
+def test_moved_eips_are_stubs_not_findings(corpora: Path) -> None:
+    folder, diagnostics = _opened(corpora, "eips")
+    moved = {p.path for p in folder.proposals if p.status == "Moved"}
+    assert len(moved) == 365
+    assert [d for d in diagnostics if d.path in moved and d.code[0] in "MST"] == []
+
+
+def test_kep_fields_are_reported_in_kep_yaml(corpora: Path) -> None:
+    _, diagnostics = _opened(corpora, "keps")
+    (typo,) = [d for d in diagnostics if d.code == "M010" and "imlpemented" in d.message]
+    assert (typo.path, typo.line) == (
+        "sig-node/2625-cpumanager-policies-thread-placement/kep.yaml",
+        8,
+    )
+    assert typo.message.endswith("(did you mean `implemented`?)")
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMES))
+def test_init_names_the_right_scheme(
+    corpora: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_init(corpora / name, InitOptions(dry_run=True)) == 0
+    out = capsys.readouterr().out
+    assert f"the {SCHEMES[name]} scheme fits" in out
+    assert f'+scheme = "{SCHEMES[name]}"' in out
+
+
+def test_init_drafts_a_scheme_for_rust_rfcs_without_the_built_in(
+    corpora: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "text"
+    shutil.copytree(corpora / "rust-rfcs", folder, ignore=shutil.ignore_patterns("_meta"))
+    others = tuple(n for n in BUILTIN_NAMES if n != "rust-rfc")
+    assert run_init(folder, InitOptions(candidates=others)) == 0
+    assert "no built-in scheme fits; drafted one from 639 files" in capsys.readouterr().out
+    drafted = open_folder(load_config(folder), use_cache=False)
+    assert drafted.scheme.name == "text"
+    assert len(drafted.proposals) == 639
+    assert [p.path for p in drafted.proposals if not p.file_id_matched or p.id is None] == []
+    assert {spec.name for spec in drafted.scheme.fields} == {
+        "Start Date", "RFC PR", "Rust Issue", "Feature Name"
+    }  # fmt: skip
+    assert [s.name for s in drafted.scheme.sections][:2] == ["Summary", "Motivation"]
+
+
+def test_corpora_path_is_the_shared_one() -> None:
+    assert CORPORA.name == "corpora"
