@@ -28,6 +28,12 @@ demo: $(STAMP)
 	@echo "== rfcdesk check examples/rfc"
 	@$(BIN)/rfcdesk check examples/rfc || true
 	@echo
+	@echo "== rfcdesk schemes (the built-in processes; \`rfcdesk init\` names the one that fits a folder)"
+	@$(BIN)/rfcdesk schemes
+	@echo
+	@echo "== rfcdesk init examples/rfc --dry-run"
+	@$(BIN)/rfcdesk init examples/rfc --dry-run
+	@echo
 	@echo "== rfcdesk new 'Query Cost Estimates' examples/klip --dry-run (writes nothing)"
 	@$(BIN)/rfcdesk new "Query Cost Estimates" examples/klip --author "Demo User" --dry-run | head -12
 	@echo "..."

@@ -152,12 +152,18 @@ def fill_template(
     text = template.body
     parsed = parse_proposal(name, text, scheme)
     values = _values(scheme, title, author, day)
+    values["number"] = proposal_id
+    authors = next((s.name for s in scheme.fields if s.kind == "people"), None)
     edits: list[tuple[int, str, int, str]] = []  # (line, kind, last line, value)
     for field in parsed.fields:
         spec = scheme.field_for(field.key)
         if spec is None:
             continue
         value = values.get(spec.kind) if spec.name != scheme.title_field else title
+        if spec.kind == "date":
+            value = day.strftime(spec.date_formats[0])
+        elif spec.kind == "people" and spec.name != authors:
+            value = None  # a sponsor or a delegate is not the author
         known = folder.template.field_placeholders.get(spec.name, frozenset())
         placeholder = fold(field.value) in known
         if value is None and (placeholder or "{" in field.value):

@@ -66,7 +66,7 @@ def run_init(path: Path, options: InitOptions, out: TextIO | None = None) -> int
     before = target.read_bytes() if target.exists() else None
     write_or_show([FileChange(target, before, text.encode())], root, options.dry_run, out)
     if not options.dry_run:
-        out.write(f"Wrote {target}. Run `rfcdesk check {path}` next.\n")
+        out.write(f"Wrote {path / SETTINGS}. Run `rfcdesk check {path}` next.\n")
     return EXIT_OK
 
 
