@@ -93,7 +93,7 @@ def choose_scheme(config: Config, requested: str | None = None) -> Scheme:
 
 def detect_scheme(root: Path) -> Scheme | None:
     """The built-in scheme that best explains a folder, or None when none explains a file."""
-    parse = functools.partial(_parse_file, root)
+    parse = functools.partial(parse_file, root)
     fits = rank_schemes(list_files(root, detection_depth()), parse, lambda p: (root / p).is_file())
     best = best_fit(fits)
     return best.scheme if best else None
@@ -146,7 +146,8 @@ def sidecar_path(scheme: Scheme, name: str) -> str | None:
     return posixpath.join(posixpath.dirname(name), scheme.sidecar)
 
 
-def _parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
+def parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
+    """Read and parse one proposal (and its sidecar); a file that cannot be read is kept."""
     read = read_document(root, name)
     if isinstance(read, Diagnostic):
         return unreadable(name, scheme, read)
@@ -217,5 +218,5 @@ def load_proposals(
 
 
 def _parse_all(root: Path, names: list[str], scheme: Scheme, jobs: int | None) -> list[Proposal]:
-    parse = functools.partial(_parse_file, root, scheme=scheme)
+    parse = functools.partial(parse_file, root, scheme=scheme)
     return list(parallel_map(parse, names, jobs, PARALLEL_THRESHOLD, _CHUNK))

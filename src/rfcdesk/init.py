@@ -16,7 +16,7 @@ import tomli_w
 from rfcdesk.detect import Fit, detection_depth, rank_schemes
 from rfcdesk.draft import draft_scheme, is_auxiliary
 from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.folder import _parse_file
+from rfcdesk.folder import parse_file
 from rfcdesk.repo import list_files, read_document
 from rfcdesk.schemefile import BUILTIN_NAMES, SchemeSource, build_scheme, builtin_scheme, validate
 from rfcdesk.writer import FileChange, write_or_show
@@ -50,7 +50,7 @@ def run_init(path: Path, options: InitOptions, out: TextIO | None = None) -> int
     if target.exists() and not options.force:
         raise FatalError(f"{target} exists already; pass --force to replace it")
     paths = list_files(root, detection_depth())
-    parse = functools.partial(_parse_file, root)
+    parse = functools.partial(parse_file, root)
     schemes = [builtin_scheme(name) for name in options.candidates]
     ranking = rank_schemes(paths, parse, lambda p: (root / p).is_file(), schemes, True)
     out.write(_table(ranking))
