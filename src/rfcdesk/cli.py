@@ -52,7 +52,7 @@ def _run(func: Any, *args: Any, **kwargs: Any) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rfcdesk")
 def main() -> None:
-    """Run a design-proposal process (KLIPs, RFCs) in its git repository."""
+    """Run a design-proposal process (KLIPs, RFCs, PEPs, KEPs, ...) in its git repository."""
 
 
 @main.command()

@@ -154,23 +154,19 @@ def parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
     side = sidecar_path(scheme, name)
     if side is None:
         return parse_proposal(name, read, scheme)
-    if not (root / side).is_file():
-        proposal = parse_proposal(name, read, scheme, (side, ""))
-        missing = Diagnostic(
-            side,
-            0,
-            1,
-            "F007",
-            "missing-sidecar",
-            f"`{side}` is missing: it holds this proposal's metadata",
-            Severity.ERROR,
-        )
-        return proposal._replace(fields=(), diagnostics=(missing,))
-    side_text = read_document(root, side)
-    if isinstance(side_text, Diagnostic):
-        return parse_proposal(name, read, scheme, (side, ""))._replace(
-            fields=(), diagnostics=(side_text,)
-        )
+    side_text: str | Diagnostic = Diagnostic(
+        side,
+        0,
+        1,
+        "F007",
+        "missing-sidecar",
+        f"`{side}` is missing: it holds this proposal's metadata",
+        Severity.ERROR,
+    )
+    if (root / side).is_file():
+        side_text = read_document(root, side)
+    if isinstance(side_text, Diagnostic):  # the document stands, without fields
+        return parse_proposal(name, read, scheme, (side, ""))._replace(diagnostics=(side_text,))
     return parse_proposal(name, read, scheme, (side, side_text))
 
 

@@ -59,10 +59,9 @@ def run_init(path: Path, options: InitOptions, out: TextIO | None = None) -> int
         text = _named(best)
         out.write(f"\n{path}: the {best.scheme.name} scheme fits ({best.named} files).\n")
     else:
-        table = _drafted(root, paths)
+        table, count = _drafted(root, paths)
         text = _drafted_text(table)
-        count = table["description"].split(" from ", 1)[-1]
-        out.write(f"\n{path}: no built-in scheme fits; drafted one from {count}.\n")
+        out.write(f"\n{path}: no built-in scheme fits; drafted one from {count} files.\n")
     before = target.read_bytes() if target.exists() else None
     write_or_show([FileChange(target, before, text.encode())], root, options.dry_run, out)
     if not options.dry_run:
@@ -95,20 +94,22 @@ def _named(best: Fit) -> str:
     )
 
 
-def _drafted(root: Path, paths: list[str]) -> dict[str, Any]:
+def _drafted(root: Path, paths: list[str]) -> tuple[dict[str, Any], int]:
+    """A drafted scheme table for the folder's Markdown files, and how many it describes."""
     markdown_files = [p for p in paths if "/" not in p and p.endswith(".md")]
     texts: dict[str, str] = {}
     for name in markdown_files:
         read = read_document(root, name)
         if isinstance(read, str):
             texts[name] = read
-    if not [n for n in texts if not is_auxiliary(n)]:
+    count = sum(1 for name in texts if not is_auxiliary(name))
+    if not count:
         raise FatalError(f"{root}: no Markdown proposals here to draft a scheme from")
     table = draft_scheme(root.name.lower().replace(" ", "-") or "proposals", texts)
     source = SchemeSource("the drafted scheme")
     validate(table, source)  # a draft that does not validate is our bug
     build_scheme(table, source)
-    return table
+    return table, count
 
 
 def _drafted_text(table: dict[str, Any]) -> str:

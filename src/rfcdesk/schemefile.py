@@ -39,10 +39,19 @@ Path_ = tuple[str | int, ...]  # where a value is in the TOML document: ("fields
 class SchemeSource:
     """Where a scheme's data came from, to name the line of an error."""
 
-    def __init__(self, origin: str, text: str | None = None, prefix: Path_ = ()) -> None:
+    def __init__(
+        self, origin: str, text: str | None = None, prefix: Path_ = (), path: Path | None = None
+    ) -> None:
         self.origin = origin  # a file name, or "built-in scheme NAME"
-        self.text = text  # the TOML text, when the origin is a file
+        self._text = text  # the TOML text, when the origin is a file
         self.prefix = prefix  # the scheme table's own path in that file ("scheme",)
+        self._path = path  # a file whose text is read only when an error needs its lines
+
+    @property
+    def text(self) -> str | None:
+        if self._text is None and self._path is not None:
+            self._text = self._path.read_text("utf-8")
+        return self._text
 
     def fail(self, where: Path_, message: str) -> NoReturn:
         full = (*self.prefix, *where)
@@ -357,8 +366,7 @@ def resolve_scheme(
         return None
     if isinstance(requested, dict):
         origin = str(source) if source else "the scheme table"
-        text = source.read_text("utf-8") if source else None
-        return scheme_from_data(requested, SchemeSource(origin, text, tuple(prefix)))
+        return scheme_from_data(requested, SchemeSource(origin, None, tuple(prefix), source))
     if requested.endswith(".toml"):
         base = source.parent if source else Path.cwd()
         path = base / requested
