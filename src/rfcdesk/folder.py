@@ -19,7 +19,17 @@ from rfcdesk.errors import FatalError
 from rfcdesk.index import IndexTable, parse_index
 from rfcdesk.model import Diagnostic, Proposal, Severity
 from rfcdesk.parse import parse_proposal, suppressions, unreadable
-from rfcdesk.repo import glob_depth, list_files, list_tree, read_document, select_files
+from rfcdesk.repo import (
+    Listing,
+    contained,
+    glob_depth,
+    list_files,
+    list_tree,
+    read_document,
+    repository_root,
+    select_files,
+    walk,
+)
 from rfcdesk.rules import Context
 from rfcdesk.scheme import Scheme
 from rfcdesk.schemefile import BUILTIN_NAMES, resolve_scheme
@@ -47,16 +57,28 @@ class Folder(NamedTuple):
     def context(self) -> Context:
         tree: frozenset[str] | None = None
         outside: dict[str, bool] = {}
+        escapes: tuple[str, ...] = ()
+
+        def walked() -> frozenset[str]:
+            nonlocal tree, escapes
+            if tree is None:
+                listing = list_tree(self.root)
+                tree, escapes = frozenset((*listing.files, *listing.folders)), listing.escapes
+            return tree
 
         def exists(path: str) -> bool:
-            nonlocal tree
             if path.startswith("../"):
                 if path not in outside:
                     outside[path] = (self.root / path).exists()
                 return outside[path]
-            if tree is None:
-                tree = list_tree(self.root)
-            return path in tree or path == "."
+            if path in walked() or path == ".":
+                return True
+            # Below a link to a folder inside this one: the walk does not enter it twice.
+            return contained(self.root, path) and (self.root / path).exists()
+
+        def escaping(path: str) -> str | None:
+            walked()
+            return next((e for e in escapes if path == e or path.startswith(e + "/")), None)
 
         by_path = {p.path: p for p in self.proposals}
         return Context(
@@ -66,6 +88,7 @@ class Folder(NamedTuple):
             self.index_table,
             self.index_suppressed,
             exists,
+            escaping,
             by_path,
             tuple(sorted(by_path)),
             outside,
@@ -101,8 +124,25 @@ def detect_scheme(root: Path) -> Scheme | None:
 
 def proposal_paths(root: Path, scheme: Scheme) -> list[str]:
     """The folder's files that the scheme's `include` globs take, template and index too."""
-    return select_files(
-        list_files(root, glob_depth(scheme.include)), scheme.include, scheme.exclude
+    return _selected(walk(root, glob_depth(scheme.include)), scheme)
+
+
+def _selected(listing: Listing, scheme: Scheme) -> list[str]:
+    """The files the scheme takes, less links that only repeat another file taken."""
+    names = select_files(list(listing.files), scheme.include, scheme.exclude)
+    taken = set(names)
+    return [n for n in names if listing.aliases.get(n) not in taken]
+
+
+def _escape(path: str) -> Diagnostic:
+    return Diagnostic(
+        path,
+        0,
+        1,
+        "F008",
+        "link-outside",
+        "symbolic link to a place outside the folder; rfcdesk does not follow it",
+        Severity.ERROR,
     )
 
 
@@ -112,12 +152,15 @@ def open_folder(
     """Read a proposal folder under its scheme."""
     root = config.folder
     scheme = choose_scheme(config, scheme_name)
-    names = proposal_paths(root, scheme)
-    extra: list[Diagnostic] = []
+    listing = walk(root, glob_depth(scheme.include))
+    names = _selected(listing, scheme)
+    extra: list[Diagnostic] = [_escape(path) for path in listing.escapes]
 
     template_text = None
     if scheme.template and (root / scheme.template).is_file():
-        read = read_document(root, scheme.template)
+        # A template may sit above the folder on purpose, but not outside the repository.
+        boundary = repository_root(root) if scheme.template.startswith("../") else None
+        read = read_document(root, scheme.template, boundary)
         if isinstance(read, Diagnostic):
             extra.append(read)
         else:

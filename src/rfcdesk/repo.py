@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from rfcdesk.model import Diagnostic, Severity
 
@@ -21,9 +22,20 @@ def _problem(
     return Diagnostic(path, line, col, code, name, message, Severity.ERROR)
 
 
-def read_document(root: Path, relpath: str) -> str | Diagnostic:
-    """A proposal's text, or the diagnostic that says why it cannot be read as text."""
+def read_document(root: Path, relpath: str, boundary: Path | None = None) -> str | Diagnostic:
+    """A proposal's text, or the diagnostic that says why it cannot be read as text.
+
+    Nothing that resolves outside the folder (or `boundary`) is read.
+    """
     full = root / relpath
+    if not contained(root, relpath, boundary):
+        return _problem(
+            relpath,
+            "F008",
+            "link-outside",
+            "file is a symbolic link to a place outside the folder; it is not read",
+            0,
+        )
     try:
         size = full.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -38,6 +50,26 @@ def read_document(root: Path, relpath: str) -> str | Diagnostic:
     except OSError as exc:
         return _problem(relpath, "F004", "unreadable-file", f"cannot read file: {exc.strerror}")
     return decode_document(relpath, data)
+
+
+@functools.lru_cache(maxsize=64)
+def _real(absolute: str) -> str:
+    return os.path.realpath(absolute)
+
+
+def contained(root: Path, relpath: str, boundary: Path | None = None) -> bool:
+    """Whether a path below a folder resolves inside it (or inside `boundary`, a folder
+    that holds it, for paths that climb on purpose), symbolic links followed."""
+    limit = _real(os.path.abspath(boundary or root))
+    return inside(limit, os.path.realpath(root / relpath))
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The top of the git work tree that holds a folder, or None outside one."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 def decode_document(relpath: str, data: bytes) -> str | Diagnostic:
@@ -88,33 +120,99 @@ def glob_depth(patterns: tuple[str, ...]) -> int | None:
     return max((p.count("/") for p in patterns), default=0)
 
 
-def list_files(root: Path, depth: int | None = 0) -> list[str]:
-    """Files below a folder, `depth` folders down at most (None: any), as sorted "/" paths.
+class Listing(NamedTuple):
+    """What a walk below a folder found, with every symbolic link judged once.
 
-    Folders whose names start with "." (`.git`) are not entered.
+    A link that resolves inside the folder is kept: to a file, as an alias of it (`aliases`
+    maps it to its target); to a folder, not entered, since the walk reaches that folder
+    itself. A link that resolves outside (or through a loop) is never followed: it is listed
+    in `escapes` and nothing below it is read, copied or rendered.
     """
-    found: list[str] = []
+
+    files: tuple[str, ...]  # sorted "/" paths of files, alias links included
+    folders: tuple[str, ...]
+    escapes: tuple[str, ...]  # links that lead outside the folder
+    aliases: dict[str, str]  # a link to a file in the folder -> that file's path
+
+
+def walk(root: Path, depth: int | None = None) -> Listing:
+    """Every file below a folder, `depth` folders down at most (None: any depth).
+
+    The one walker over a proposal folder: folders whose names start with "." (`.git`) are
+    not entered, and symbolic links are judged as `Listing` says.
+    """
     try:
-        _scan(root, "", depth, found)
+        real_root = _real(os.path.abspath(root))
+        found = _Found([], [], [], {})
+        _scan(Path(root), real_root, "", depth, found)
     except OSError as exc:
         from rfcdesk.errors import FatalError
 
         raise FatalError(f"{root}: cannot list the folder: {exc.strerror}") from None
-    return sorted(found)
+    return Listing(
+        tuple(sorted(found.files)),
+        tuple(sorted(found.folders)),
+        tuple(sorted(found.escapes)),
+        found.aliases,
+    )
 
 
-def _scan(directory: Path, prefix: str, depth: int | None, found: list[str]) -> None:
+def list_files(root: Path, depth: int | None = 0) -> list[str]:
+    """Files below a folder, `depth` folders down at most (None: any), as sorted "/" paths.
+
+    Links that lead outside the folder are left out (see `walk`).
+    """
+    return list(walk(root, depth).files)
+
+
+class _Found(NamedTuple):
+    files: list[str]
+    folders: list[str]
+    escapes: list[str]
+    aliases: dict[str, str]
+
+
+def inside(real_root: str, real: str) -> bool:
+    """Whether a resolved path is the resolved folder or below it."""
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _scan(directory: Path, real_root: str, prefix: str, depth: int | None, found: _Found) -> None:
     with os.scandir(directory) as entries:
         for entry in entries:
-            if entry.is_dir():
-                if (depth is None or depth > 0) and not entry.name.startswith("."):
+            path = prefix + entry.name
+            if entry.is_symlink():
+                _judge_link(entry, real_root, path, found)
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name.startswith("."):
+                    continue
+                found.folders.append(path)
+                if depth is None or depth > 0:
                     below = None if depth is None else depth - 1
                     try:
-                        _scan(Path(entry.path), f"{prefix}{entry.name}/", below, found)
+                        _scan(Path(entry.path), real_root, path + "/", below, found)
                     except OSError:
                         continue  # a folder we may not read holds no proposals we can check
             else:
-                found.append(prefix + entry.name)
+                found.files.append(path)
+
+
+def _judge_link(entry: os.DirEntry[str], real_root: str, path: str, found: _Found) -> None:
+    real = os.path.realpath(entry.path)
+    if not inside(real_root, real) or not os.path.exists(real):
+        if inside(real_root, real):
+            found.files.append(path)  # a dangling link inside: reading it says so
+        else:
+            found.escapes.append(path)
+        return
+    if os.path.isdir(real):
+        if not entry.name.startswith("."):
+            found.folders.append(path)
+        return
+    found.files.append(path)
+    target = os.path.relpath(real, real_root).replace(os.sep, "/")
+    if target != path:
+        found.aliases[path] = target
 
 
 def select_files(
@@ -131,27 +229,28 @@ def select_files(
 
 
 def tree_fingerprint(root: Path) -> str:
-    """A digest of every file's path, size and mtime below root: equal when nothing changed."""
+    """A digest of every file's path, size and mtime below root: equal when nothing changed.
+
+    Links that lead outside the folder count by their own name and target, never by what
+    they point at.
+    """
     digest = hashlib.sha256()
-    for directory, dirs, files in os.walk(root):
-        dirs.sort()
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in sorted(files):
-            try:
-                st = os.stat(os.path.join(directory, name))
-            except OSError:
-                continue
-            digest.update(f"{directory}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    listing = walk(root)
+    for name in listing.files:
+        try:
+            st = os.stat(root / name)
+        except OSError:
+            continue
+        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for name in listing.escapes:
+        try:
+            target = os.readlink(root / name)
+        except OSError:
+            continue
+        digest.update(f"{name}\0->{target}\n".encode())
     return digest.hexdigest()
 
 
-def list_tree(root: Path) -> frozenset[str]:
-    """Every file and folder below root, as "/"-separated paths relative to it."""
-    found: set[str] = set()
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(directory, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.update(prefix + name for name in files)
-        found.update(prefix + name for name in dirs)
-    return frozenset(found)
+def list_tree(root: Path) -> Listing:
+    """Every file and folder below root, links judged (see `walk`)."""
+    return walk(root)

@@ -34,6 +34,8 @@ class Context(NamedTuple):
     index_table: IndexTable | None
     index_suppressed: frozenset[str]
     exists: Callable[[str], bool]
+    # The link, if any, on a path (itself or a folder above it) that leads outside the folder.
+    escaping: Callable[[str], str | None]
     by_path: Mapping[str, Proposal]
     sorted_paths: tuple[str, ...]
     outside: dict[str, bool]  # paths outside the folder looked up by `exists`, and the answers

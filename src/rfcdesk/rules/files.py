@@ -19,6 +19,16 @@ declare(
     "F007", "missing-sidecar", "The file that holds a proposal's metadata (kep.yaml) is missing."
 )
 declare(
+    "F008",
+    "link-outside",
+    "The file is a symbolic link to a place outside the folder; it is never read or published.",
+)
+declare(
+    "F009",
+    "nested-too-deeply",
+    "The document nests lists, quotes or sections too deeply to be read safely.",
+)
+declare(
     "D002",
     "id-taken-elsewhere",
     "Another proposal has this id on the ref given to `check --against`.",

@@ -32,7 +32,9 @@ def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[L
         if link.is_image != images:
             continue
         local = local_target(proposal.path, link.target)
-        if local is not None and not ctx.exists(local[0]) and not _generated(ctx, local[0]):
+        if local is None or _generated(ctx, local[0]) or ctx.escaping(local[0]):
+            continue
+        if not ctx.exists(local[0]):
             yield link, local[0]
 
 
@@ -93,4 +95,24 @@ def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
                 link.line,
                 link.col,
                 f"link to `{link.target}`: {where} has no heading with the anchor `#{local[1]}`",
+            )
+
+
+@register(
+    "L004",
+    "link-leaves-folder",
+    "A relative link or image leads through a symbolic link to a place outside the folder.",
+)
+def link_leaves_folder(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    for link in proposal.links:
+        local = local_target(proposal.path, link.target)
+        escape = ctx.escaping(local[0]) if local else None
+        if escape is not None:
+            what = "image" if link.is_image else "link to"
+            yield Finding(
+                proposal.path,
+                link.line,
+                link.col,
+                f"{what} `{link.target}` goes through `{escape}`, a symbolic link to a place "
+                "outside the folder; it is not followed, and not published",
             )

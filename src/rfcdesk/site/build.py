@@ -9,7 +9,6 @@ and a file is only written when its bytes change.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -32,6 +31,7 @@ from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.history import describe
 from rfcdesk.lifecycle import FolderHistory, load_history
+from rfcdesk.repo import contained, walk
 from rfcdesk.report import display_path
 from rfcdesk.rules.links import local_target
 from rfcdesk.site import charts
@@ -249,23 +249,24 @@ def _entry_key(entry: Entry) -> list[Any]:
     ]
 
 
-def _read_text(folder: Folder, path: str) -> str:
+def _read_bytes(folder: Folder, path: str) -> bytes | None:
+    """A file's bytes, unless it resolves outside the folder: nothing there is published."""
+    if not contained(folder.root, path):
+        return None
     try:
-        data = (folder.root / path).read_bytes()
+        return (folder.root / path).read_bytes()
     except OSError:
-        return ""
+        return None
+
+
+def _read_text(folder: Folder, path: str) -> str:
+    data = _read_bytes(folder, path) or b""
     return data.decode("utf-8", "replace").removeprefix("\ufeff")
 
 
 def _local_files(folder: Folder) -> set[str]:
-    """Every file under the folder (folder-relative), for resolving links to them."""
-    found = set()
-    for base, dirs, names in os.walk(folder.root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = os.path.relpath(base, folder.root)
-        for name in names:
-            found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
-    return found
+    """Every file under the folder (folder-relative) that may be published."""
+    return set(walk(folder.root).files)
 
 
 def _write_aggregates(
@@ -329,13 +330,14 @@ def _copy_files(folder: Folder, entries: list[Entry], files: set[str], output: P
     """The proposals' sources, and the local files (images...) their pages link to."""
     for entry in entries:
         path = entry.proposal.path
-        with contextlib.suppress(OSError):
-            write_if_changed(output / "source" / path, (folder.root / path).read_bytes())
+        source = _read_bytes(folder, path)
+        if source is not None:
+            write_if_changed(output / "source" / path, source)
         for link in entry.proposal.links:
             local = local_target(path, link.target)
             if local and local[0] in files and not local[0].endswith(".md"):
-                with contextlib.suppress(OSError):
-                    data = (folder.root / local[0]).read_bytes()
+                data = _read_bytes(folder, local[0])
+                if data is not None:
                     write_if_changed(output / "files" / local[0], data)
 
 
