@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,14 @@ from rfcdesk import __version__
 from rfcdesk.author import NewOptions, run_new
 from rfcdesk.catalog import run_schemes
 from rfcdesk.check import CheckOptions, run_check
-from rfcdesk.errors import FatalError
+from rfcdesk.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, FatalError, crash_log
 from rfcdesk.history import run_history
 from rfcdesk.init import InitOptions, run_init
 from rfcdesk.listing import run_list, run_show
 from rfcdesk.move import MoveOptions, run_status
 from rfcdesk.reindex import run_index
 from rfcdesk.renumber import run_renumber
+from rfcdesk.report import PrintableStream
 from rfcdesk.rules import load_all
 from rfcdesk.schemefile import BUILTIN_NAMES
 from rfcdesk.site.build import BuildOptions, run_build
@@ -40,12 +42,36 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _run(func: Any, *args: Any, **kwargs: Any) -> None:
-    """Call a command function and exit with its code; a FatalError becomes a message."""
+    """Call a command function and exit with its code: the one error boundary.
+
+    A FatalError is a message and its exit code; Ctrl-C exits 130; a closed pipe
+    (`rfcdesk list | head`) ends quietly; anything else is our bug: one line on stderr,
+    exit 3, and the traceback in a log file for the report.
+    """
+    sys.stdout = PrintableStream(sys.stdout)
+    sys.stderr = PrintableStream(sys.stderr)
     try:
         code = func(*args, **kwargs)
     except FatalError as exc:
         click.echo(f"rfcdesk: {exc.message}", err=True)
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("rfcdesk: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # Nothing more can be said to a reader who left; keep Python from saying it again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except click.exceptions.ClickException:
+        raise
+    except Exception as exc:
+        log = crash_log(exc)
+        click.echo(
+            f"rfcdesk: internal error ({type(exc).__name__}: {exc}), please report it "
+            f"with the log at {log}",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
     sys.exit(code)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 EXIT_OK = 0  # nothing at error severity was found
 EXIT_FINDINGS = 1  # at least one error-severity diagnostic (or: not found, for show)
 EXIT_USAGE = 2  # bad arguments, bad configuration, a folder rfcdesk cannot read
+EXIT_INTERNAL = 3  # a bug in rfcdesk: the traceback is written to a log file
+EXIT_INTERRUPTED = 130  # Ctrl-C
 
 
 class FatalError(Exception):
@@ -15,3 +17,23 @@ class FatalError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+def crash_log(exc: BaseException) -> str:
+    """Write an unexpected exception's traceback to a log file and return the file's path."""
+    import os
+    import tempfile
+    import time
+    import traceback
+
+    from rfcdesk import __version__
+
+    text = f"rfcdesk {__version__}\n" + "".join(traceback.format_exception(exc))
+    name = f"rfcdesk-crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+    path = os.path.join(tempfile.gettempdir(), name)
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError:
+        return "(no log: the temporary folder is not writable)"
+    return path

@@ -33,6 +33,11 @@ _FIELD_LINE = re.compile(
 _BULLET = re.compile(r"[-*+][ \t]")
 _DIRECTIVE = re.compile(r"<!--\s*rfcdesk:\s*disable(?:\s*=\s*(?P<codes>[\w ,]+?))?\s*-->")
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+# Lists, quotes and sections nested deeper than this are no real proposal, and the reST
+# parser recurses once per level (it fails near 200): such a document is reported, not read.
+MAX_NESTING = 100
+_NESTING_MARK = re.compile(r"[-*+>]|\d{1,9}[.)]|#\.")
+_NESTING_MARKS = re.compile(rf"[ \t]*(?:(?:{_NESTING_MARK.pattern})(?:[ \t]+|$))+")
 # Paragraphs shorter than this ("TBD.", "- ...") are too generic to call template text.
 MIN_GUIDANCE_LENGTH = 16
 
@@ -319,14 +324,56 @@ def _read_sidecar(
     return data, _front_matter_fields(scheme, data, lines, 1, len(lines) + 1), problems
 
 
+def nesting_depth(lines: list[str]) -> tuple[int, int]:
+    """The deepest nesting any line opens (indentation in pairs of columns, plus list and
+    quote markers that follow each other), and the first line that reaches it."""
+    deepest, where = 0, 0
+    for number, line in enumerate(lines, 1):
+        marks = _NESTING_MARKS.match(line)
+        if not marks or marks.end() // 2 <= deepest:
+            continue  # each level takes at least two columns: no deeper than the deepest
+        prefix = marks.group(0).expandtabs(4)
+        indent = len(prefix) - len(prefix.lstrip(" "))
+        depth = indent // 2 + len(_NESTING_MARK.findall(prefix))
+        if depth > deepest:
+            deepest, where = depth, number
+    return deepest, where
+
+
+def _too_deep(path: str, line: int, what: str) -> Diagnostic:
+    return Diagnostic(
+        path,
+        line,
+        1,
+        "F009",
+        "nested-too-deeply",
+        f"{what}; the document is not read",
+        Severity.ERROR,
+    )
+
+
 def parse_proposal(
     path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None = None
 ) -> Proposal:
     """Read one proposal document (already decoded) under a scheme.
 
     `sidecar` is the (path, text) of the file that holds the fields, for schemes that keep
-    them beside the document.
+    them beside the document. A document nested too deeply to read is kept, unread, with
+    the finding that says so.
     """
+    lines = split_lines(text.removeprefix(BOM))
+    depth, line = nesting_depth(lines)
+    if depth > MAX_NESTING:
+        what = f"lists or quotes nest {depth} levels deep here (at most {MAX_NESTING} are read)"
+        return unreadable(path, scheme, _too_deep(path, line, what))
+    try:
+        return _parse(path, text, scheme, sidecar)
+    except RecursionError:
+        what = "the document nests too deeply for the parser"
+        return unreadable(path, scheme, _too_deep(path, 0, what))
+
+
+def _parse(path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None) -> Proposal:
     has_bom = text.startswith(BOM)
     if has_bom:
         text = text[1:]

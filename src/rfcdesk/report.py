@@ -3,16 +3,53 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 import click
 
 from rfcdesk.model import Diagnostic, Severity
+
+# Characters a terminal acts on instead of showing (escape sequences, carriage returns,
+# C1 controls): a title or commit subject holding one could rewrite the screen.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with every control character but newline and tab written as a `\\uXXXX` escape
+    (which JSON reads back as the same character)."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class PrintableStream(io.TextIOBase):
+    """A text stream that writes through `printable`: what rfcdesk prints cannot drive the
+    terminal it is printed on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.stream.encoding
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
 
 
 class Report(NamedTuple):

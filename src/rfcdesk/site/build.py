@@ -17,6 +17,7 @@ import posixpath
 import re
 import sys
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,7 +39,8 @@ from rfcdesk.site import charts
 from rfcdesk.site.collect import Entry, Facets, collect, facets
 from rfcdesk.site.export import document, schema_text
 from rfcdesk.site.feed import atom
-from rfcdesk.site.render import Heading, highlight_css, render
+from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
+from rfcdesk.site.render_rst import render_rst
 from rfcdesk.workers import parallel_map
 
 MANIFEST = ".rfcdesk-build.json"
@@ -82,7 +84,7 @@ def renderer_digest() -> str:
     one) renders every page again instead of trusting pages an older one wrote.
     """
     package = resources.files("rfcdesk.site")
-    parts = [package.joinpath("render.py").read_bytes()]
+    parts = [package.joinpath(name).read_bytes() for name in ("render.py", "render_rst.py")]
     templates = package.joinpath("templates")
     for item in sorted(templates.iterdir(), key=lambda t: t.name):
         parts.append(item.name.encode() + b"\0" + item.read_bytes())
@@ -111,6 +113,9 @@ def _check_output(folder: Folder, output: Path) -> None:
     root, out = folder.root.resolve(), output.resolve()
     if out == root or out in root.parents:
         raise FatalError(f"{output}: the site cannot be written over the proposal folder")
+    blocked = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise FatalError(f"{output}: cannot write the site there: {blocked} is a file")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).exists():
         raise FatalError(
             f"{output}: folder is not empty and holds no rfcdesk site; "
@@ -118,10 +123,18 @@ def _check_output(folder: Folder, output: Path) -> None:
         )
 
 
+# One renderer per markup, each returning sanitized HTML.
+RENDERERS: dict[str, Callable[[str, str, Resolver], Rendered]] = {
+    "markdown": render,
+    "rst": render_rst,
+}
+
+
 class PageJob(NamedTuple):
     """Everything one proposal page needs, so that it can be rendered in another process."""
 
     page: str
+    markup: str
     source_path: str
     text: str
     links: dict[str, str]  # folder-relative target -> URL from the page
@@ -146,7 +159,10 @@ RenderedPage = tuple[str, str, str, tuple[Heading, ...]]  # page, HTML, plain te
 
 
 def _render_page(job: PageJob) -> RenderedPage:
-    rendered = render(job.text, job.source_path, job.links.get)
+    try:
+        rendered = RENDERERS[job.markup](job.text, job.source_path, job.links.get)
+    except RecursionError:  # nested past what the parser can take: F009 says so
+        rendered = render_plain(job.text)
     template = environment().get_template("proposal.html")
     html = template.render(**job.context, body=rendered.html, toc=rendered.headings)
     return job.page, html, rendered.text, rendered.headings
@@ -173,7 +189,10 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     output = options.output
     _check_output(folder, output)
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FatalError(f"{output}: cannot create the site folder: {exc.strerror}") from None
     # collect
     history = load_history(folder)
     entries = collect(folder, history, configured_diagnostics(load_config(folder.root), folder))
@@ -197,7 +216,8 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         if known and known["key"] == key and (output / entry.page).exists():
             search[entry.page] = known["search"]
             continue
-        jobs.append(PageJob(entry.page, entry.proposal.path, text, links, context))
+        markup = folder.scheme.markup
+        jobs.append(PageJob(entry.page, markup, entry.proposal.path, text, links, context))
     by_page = {e.page: e for e in entries}
     # Pages come back as they are rendered, so a large site is written, not held, in memory.
     rendered = parallel_map(_render_page, jobs, options.jobs, _PARALLEL_THRESHOLD, 32)

@@ -20,7 +20,6 @@ from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from rfcdesk.parse import github_anchor
 
@@ -29,8 +28,9 @@ _ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
-    "th": {"align", "style"},
-    "td": {"align", "style"},
+    # No `style` anywhere: a proposal could lay a box over the whole page with it.
+    "th": {"align"},
+    "td": {"align"},
     "ol": {"start"},
     "input": {"type", "checked", "disabled"},
 }
@@ -58,13 +58,19 @@ Resolver = Callable[[str], str | None]
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
+    """Highlighted HTML for a code block, or "" to show it plain (markdown-it escapes it).
+
+    A lexer is third-party code run on whatever a proposal holds: if it fails on a block
+    (some recurse once per nesting level), the block is shown plain, not the page lost.
+    """
     try:
         lexer = get_lexer_by_name(lang.split()[0]) if lang.strip() else None
-    except ClassNotFound:
-        lexer = None
-    if lexer is None:
-        return ""  # markdown-it escapes and wraps it itself
-    return f'<pre class="highlight"><code>{highlight(code, lexer, _FORMATTER)}</code></pre>\n'
+        if lexer is None:
+            return ""
+        body = highlight(code, lexer, _FORMATTER)
+    except Exception:  # ClassNotFound, RecursionError, a lexer bug
+        return ""
+    return f'<pre class="highlight"><code>{body}</code></pre>\n'
 
 
 def markdown() -> MarkdownIt:
@@ -81,20 +87,42 @@ def _is_local(target: str) -> bool:
     return not parts.scheme and not parts.netloc and not target.startswith(("#", "/"))
 
 
-def _rewrite(token: Token, attr: str, source_dir: str, resolve: Resolver, assets: set[str]) -> None:
-    target = token.attrGet(attr)
-    if not isinstance(target, str) or not _is_local(target):
-        return
+def relocate(target: str, path: str, resolve: Resolver, assets: set[str]) -> str | None:
+    """Where a relative link written in the proposal at `path` goes on the site, or None to
+    leave it as written; local files the page needs are added to `assets`."""
+    if not _is_local(target):
+        return None
     parts = urlsplit(target)
-    path = posixpath.normpath(posixpath.join(source_dir, unquote(parts.path)))
-    if path.startswith("../") or path == "..":
-        return
-    page = resolve(path)
+    local = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(parts.path)))
+    if local.startswith("../") or local == "..":
+        return None
+    page = resolve(local)
     if page is None:
-        return
+        return None
     if page.startswith("files/") or "/files/" in page:
-        assets.add(path)
-    token.attrSet(attr, page + (f"#{parts.fragment}" if parts.fragment else ""))
+        assets.add(local)
+    return page + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def _rewrite(token: Token, attr: str, path: str, resolve: Resolver, assets: set[str]) -> None:
+    target = token.attrGet(attr)
+    if isinstance(target, str):
+        moved = relocate(target, path, resolve, assets)
+        if moved is not None:
+            token.attrSet(attr, moved)
+
+
+_ALIGN = re.compile(r"text-align:\s*(left|right|center)")
+
+
+def _align(token: Token) -> None:
+    """A table cell's `style="text-align:..."` as the `align` attribute the sanitizer keeps."""
+    style = token.attrGet("style")
+    if isinstance(style, str):
+        found = _ALIGN.search(style)
+        token.attrs.pop("style", None)
+        if found:
+            token.attrSet("align", found.group(1))
 
 
 def _walk(tokens: list[Token]) -> list[Token]:
@@ -107,9 +135,8 @@ def _walk(tokens: list[Token]) -> list[Token]:
 
 
 def render(text: str, path: str, resolve: Resolver) -> Rendered:
-    """Render one proposal; `path` is its folder-relative path, for resolving links."""
+    """Render one Markdown proposal; `path` is its folder-relative path, for links."""
     tokens = _MD.parse(text)
-    source_dir = posixpath.dirname(path)
     assets: set[str] = set()
     headings: list[Heading] = []
     seen: dict[str, int] = {}
@@ -131,19 +158,31 @@ def render(text: str, path: str, resolve: Resolver) -> Rendered:
             words.append(token.content)
     for token in _walk(tokens):
         if token.type == "link_open":
-            _rewrite(token, "href", source_dir, resolve, assets)
+            _rewrite(token, "href", path, resolve, assets)
         elif token.type == "image":
-            _rewrite(token, "src", source_dir, resolve, assets)
+            _rewrite(token, "src", path, resolve, assets)
+        elif token.type in ("th_open", "td_open"):
+            _align(token)
     html = _MD.renderer.render(tokens, _MD.options, {})
-    safe = nh3.clean(
+    plain = _SPACE.sub(" ", " ".join(words)).strip()
+    return Rendered(sanitize(html), tuple(headings), plain, tuple(sorted(assets)))
+
+
+def sanitize(html: str) -> str:
+    """HTML with nothing that can run, restyle the page or leave it by itself."""
+    return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    plain = _SPACE.sub(" ", " ".join(words)).strip()
-    return Rendered(safe, tuple(headings), plain, tuple(sorted(assets)))
+
+
+def render_plain(text: str) -> Rendered:
+    """A document no renderer could take, shown as its text."""
+    body = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Rendered(f"<pre>{body}</pre>\n", (), _SPACE.sub(" ", text).strip(), ())
 
 
 def highlight_css() -> str:
