@@ -47,9 +47,9 @@ def atom(title: str, base_url: str, entries: Sequence[Entry], updated: str) -> s
     for event, entry in items[:MAX_ENTRIES]:
         item = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(item, f"{{{ATOM}}}title").text = _text(_summary(entry, event))
-        ET.SubElement(
-            item, f"{{{ATOM}}}id"
-        ).text = _text(f"urn:rfcdesk:{event.commit}:{entry.proposal.path}:{event.kind}")
+        ET.SubElement(item, f"{{{ATOM}}}id").text = _text(
+            f"urn:rfcdesk:{event.commit}:{entry.proposal.path}:{event.kind}"
+        )
         ET.SubElement(item, f"{{{ATOM}}}updated").text = event.committed
         ET.SubElement(item, f"{{{ATOM}}}link", href=f"{base_url}{entry.page}")
         author = ET.SubElement(item, f"{{{ATOM}}}author")

@@ -55,6 +55,10 @@ def render_rst(text: str, path: str, resolve: Resolver) -> Rendered:
     for image in tree.findall(nodes.image):
         _retarget(image, "uri", path, resolve, assets)
     headings = [_heading(section) for section in tree.findall(nodes.section)]
+    for section in tree.findall(nodes.section):
+        # The sanitizer keeps headings, not <section>: the anchor goes on the title.
+        title: Any = section[0]
+        title["ids"], section["ids"] = section["ids"], []
     html = publish_from_doctree(tree, writer_name="html5", settings_overrides=_SETTINGS)
     fragment = _body(str(html))
     plain = " ".join(tree.astext().split())
