@@ -214,3 +214,23 @@ def test_control_characters_keep_the_feed_well_formed(tmp_path: Path) -> None:
     summaries = {n.text for n in feed.iter("{http://www.w3.org/2005/Atom}summary")}
     assert names == {"Eve\ufffdAdams"}
     assert summaries == {"add\ufffd it"}
+
+
+def test_a_binary_or_huge_file_named_md_is_reported_not_rendered(tmp_path: Path) -> None:
+    folder = tmp_path / "klips"
+    shutil.copytree(ROOT / "examples" / "klip", folder)
+    (folder / "klip-8-blob.md").write_bytes(b"# KLIP 8 - Blob\n\x00MARKER-IN-BLOB\n")
+    (folder / "klip-9-huge.md").write_bytes(b"# KLIP 9 - Huge\n" + b"HUGE-MARKER " * 1_000_000)
+    done = _run(["check", "--select", "F"], folder)
+    assert done.stdout.splitlines() == [
+        "klip-8-blob.md:1:1: F002 file holds binary data (NUL bytes), not Markdown [binary-file]",
+        "klip-9-huge.md:1:1: F005 file is 11.4 MB, over the 10 MB limit; not read [file-too-large]",
+        "6 proposals checked: 2 errors, 0 warnings.",
+    ]
+    site = tmp_path / "site"
+    built = _run(["build", "-o", str(site)], folder)
+    assert built.returncode == 0, built.stderr
+    for page in (p for p in site.rglob("*") if p.is_file()):
+        data = page.read_bytes()
+        assert b"MARKER-IN-BLOB" not in data and b"HUGE-MARKER" not in data, page
+    assert (site / "p" / "klip-8-blob.html").is_file()

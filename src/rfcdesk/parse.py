@@ -33,8 +33,8 @@ _FIELD_LINE = re.compile(
 _BULLET = re.compile(r"[-*+][ \t]")
 _DIRECTIVE = re.compile(r"<!--\s*rfcdesk:\s*disable(?:\s*=\s*(?P<codes>[\w ,]+?))?\s*-->")
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
-# Lists, quotes and sections nested deeper than this are no real proposal, and the reST
-# parser recurses once per level (it fails near 200): such a document is reported, not read.
+# Lists and quotes nested deeper than this are no real proposal, and the reST parser
+# recurses once per level (it fails near 200): such a document is reported, not read.
 MAX_NESTING = 100
 _NESTING_MARK = re.compile(r"[-*+>]|\d{1,9}[.)]|#\.")
 _NESTING_MARKS = re.compile(rf"[ \t]*(?:(?:{_NESTING_MARK.pattern})(?:[ \t]+|$))+")
@@ -361,8 +361,9 @@ def parse_proposal(
     them beside the document. A document nested too deeply to read is kept, unread, with
     the finding that says so.
     """
-    lines = split_lines(text.removeprefix(BOM))
-    depth, line = nesting_depth(lines)
+    # The reST parser recurses once per level; the Markdown parser does not (and what
+    # a code block holds is no nesting), so only reST documents are measured first.
+    depth, line = nesting_depth(split_lines(text)) if scheme.markup == "rst" else (0, 0)
     if depth > MAX_NESTING:
         what = f"lists or quotes nest {depth} levels deep here (at most {MAX_NESTING} are read)"
         return unreadable(path, scheme, _too_deep(path, line, what))

@@ -32,7 +32,8 @@ from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.history import describe
 from rfcdesk.lifecycle import FolderHistory, load_history
-from rfcdesk.repo import contained, walk
+from rfcdesk.model import Diagnostic
+from rfcdesk.repo import contained, read_document, walk
 from rfcdesk.report import display_path
 from rfcdesk.rules.links import local_target
 from rfcdesk.site import charts
@@ -127,6 +128,7 @@ def _check_output(folder: Folder, output: Path) -> None:
 RENDERERS: dict[str, Callable[[str, str, Resolver], Rendered]] = {
     "markdown": render,
     "rst": render_rst,
+    "plain": lambda text, _path, _resolve: render_plain(text),
 }
 
 
@@ -161,7 +163,7 @@ RenderedPage = tuple[str, str, str, tuple[Heading, ...]]  # page, HTML, plain te
 def _render_page(job: PageJob) -> RenderedPage:
     try:
         rendered = RENDERERS[job.markup](job.text, job.source_path, job.links.get)
-    except RecursionError:  # nested past what the parser can take: F009 says so
+    except RecursionError:  # nested past what the parser can take
         rendered = render_plain(job.text)
     template = environment().get_template("proposal.html")
     html = template.render(**job.context, body=rendered.html, toc=rendered.headings)
@@ -216,7 +218,8 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         if known and known["key"] == key and (output / entry.page).exists():
             search[entry.page] = known["search"]
             continue
-        markup = folder.scheme.markup
+        # A document that could not be read (too deep to parse) is shown as its text.
+        markup = folder.scheme.markup if entry.proposal.load_error is None else "plain"
         jobs.append(PageJob(entry.page, markup, entry.proposal.path, text, links, context))
     by_page = {e.page: e for e in entries}
     # Pages come back as they are rendered, so a large site is written, not held, in memory.
@@ -280,8 +283,10 @@ def _read_bytes(folder: Folder, path: str) -> bytes | None:
 
 
 def _read_text(folder: Folder, path: str) -> str:
-    data = _read_bytes(folder, path) or b""
-    return data.decode("utf-8", "replace").removeprefix("\ufeff")
+    """A proposal's text, through the reader `check` uses: nothing outside the folder,
+    nothing binary or too large; "" for those, whose pages show the finding instead."""
+    read = read_document(folder.root, path)
+    return "" if isinstance(read, Diagnostic) else read.removeprefix("\ufeff")
 
 
 def _local_files(folder: Folder) -> set[str]:
@@ -350,7 +355,7 @@ def _copy_files(folder: Folder, entries: list[Entry], files: set[str], output: P
     """The proposals' sources, and the local files (images...) their pages link to."""
     for entry in entries:
         path = entry.proposal.path
-        source = _read_bytes(folder, path)
+        source = _read_bytes(folder, path) if entry.proposal.load_error is None else None
         if source is not None:
             write_if_changed(output / "source" / path, source)
         for link in entry.proposal.links:
