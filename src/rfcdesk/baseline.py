@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rfcdesk.errors import FatalError
 from rfcdesk.model import Diagnostic
+from rfcdesk.writer import FileChange, apply_changes
 
 VERSION = 1
 Key = tuple[str, str, str]
@@ -26,9 +27,14 @@ def write_baseline(path: Path, diagnostics: Sequence[Diagnostic]) -> None:
     entries = [{"path": p, "code": c, "message": m} for p, c, m in sorted(map(_key, diagnostics))]
     text = json.dumps({"version": VERSION, "entries": entries}, indent=2, ensure_ascii=False)
     try:
-        path.write_text(text + "\n", encoding="utf-8")
+        before: bytes | None = path.read_bytes()
+    except FileNotFoundError:
+        before = None
     except OSError as exc:
         raise FatalError(f"{path}: cannot write the baseline: {exc.strerror}") from None
+    # Through the writer, like every file rfcdesk changes: a crash leaves the old baseline
+    # or the new one, never half of one.
+    apply_changes([FileChange(path, before, (text + "\n").encode("utf-8"))])
 
 
 def read_baseline(path: Path) -> Counter[Key]:

@@ -3,11 +3,13 @@
 One pickle per (folder, scheme): file name -> ((size, mtime_ns, ...), Proposal). It lives under
 $RFCDESK_CACHE_DIR, else $XDG_CACHE_HOME/rfcdesk, else ~/.cache/rfcdesk, never inside the
 user's repository. A cache that cannot be read is ignored; one that cannot be written is
-skipped: the cache only ever saves time.
+skipped: the cache only ever saves time. The folder is kept under a size limit, the files
+used longest ago removed first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -20,6 +22,9 @@ from rfcdesk.model import Diagnostic, Proposal
 from rfcdesk.scheme import Scheme
 
 FORMAT = 2
+# The cache folder is kept under this many bytes ($RFCDESK_CACHE_MAX_MB to change it): the
+# files used longest ago go first.
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 Entries = dict[str, tuple[tuple[int, ...], Proposal]]  # path -> (stat key, proposal)
 
 
@@ -73,9 +78,12 @@ def save_result(root: Path, result: Result) -> None:
 def load_any(path: Path) -> object:
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            data = pickle.load(handle)
     except Exception:  # a missing, truncated or foreign cache is no cache
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: the last to be pruned
+    return data
 
 
 def load(path: Path) -> Entries:
@@ -92,3 +100,29 @@ def save(path: Path, entries: object) -> None:
         os.replace(tmp, path)
     except OSError:
         return
+    prune(path.parent, max_bytes(), keep=path)
+
+
+def max_bytes() -> int:
+    configured = os.environ.get("RFCDESK_CACHE_MAX_MB", "")
+    return int(configured) * 1024 * 1024 if configured.isdigit() else DEFAULT_MAX_BYTES
+
+
+def prune(folder: Path, limit: int, keep: Path | None = None) -> None:
+    """Remove the cache files used longest ago until the folder holds at most `limit` bytes
+    (never `keep`, the file just written)."""
+    files = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False) and entry.name.endswith(".pickle"):
+                st = entry.stat(follow_symlinks=False)
+                files.append((st.st_mtime_ns, st.st_size, entry.path))
+    total = sum(size for _, size, _ in files)
+    for _, size, name in sorted(files):
+        if total <= limit:
+            break
+        if keep is not None and name == str(keep):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+            total -= size
