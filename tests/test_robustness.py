@@ -234,3 +234,13 @@ def test_a_binary_or_huge_file_named_md_is_reported_not_rendered(tmp_path: Path)
         data = page.read_bytes()
         assert b"MARKER-IN-BLOB" not in data and b"HUGE-MARKER" not in data, page
     assert (site / "p" / "klip-8-blob.html").is_file()
+
+
+def test_new_names_a_file_the_file_name_rules_accept(tmp_path: Path) -> None:
+    folder = tmp_path / "klips"
+    shutil.copytree(ROOT / "examples" / "klip", folder)
+    done = _run(["new", "Café Crème: ünïcode & more", "--author", "Ann"], folder)
+    assert done.returncode == 0, done.stderr
+    assert (folder / "klip-7-cafe-creme-unicode-more.md").is_file()
+    checked = _run(["check", "--select", "F01"], folder)
+    assert (checked.returncode, checked.stdout) == (0, "5 proposals checked: no problems found.\n")

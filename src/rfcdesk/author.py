@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-import unicodedata
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
@@ -37,8 +36,6 @@ from rfcdesk.scheme import Scheme, fold
 from rfcdesk.schemefile import scheme_template
 from rfcdesk.writer import FileChange, folder_lock, read_for_edit, write_or_show
 
-MAX_SLUG = 60
-
 
 class NewOptions(NamedTuple):
     title: str
@@ -49,17 +46,6 @@ class NewOptions(NamedTuple):
     dry_run: bool = False
     scheme: str | None = None
     branches: bool = True  # count numbers used on other git branches
-
-
-def slugify(title: str, style: str) -> str:
-    """A file-name slug: lower case words joined by "-" (kebab) or "_" (snake)."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    words = re.findall(r"\w+", text)
-    joiner = "_" if style == "snake" else "-"
-    slug = joiner.join(w.replace("_", joiner) for w in words)
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG].rsplit(joiner, 1)[0]
-    return slug or "proposal"
 
 
 def git_author(root: Path) -> str | None:
@@ -95,7 +81,7 @@ def plan_new(folder: Folder, options: NewOptions, author: str) -> tuple[list[Fil
     """The files `new` writes: the proposal (unless --intent) and the index."""
     scheme = folder.scheme
     day = options.date or dt.date.today()
-    slug = slugify(options.title, scheme.slug_style)
+    slug = scheme.slug(options.title)
     if scheme.sidecar:
         raise FatalError(
             f"the {scheme.name} scheme keeps metadata in {scheme.sidecar} beside each document; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -24,6 +25,8 @@ MARKUPS = frozenset({"markdown", "rst"})
 ID_KINDS = frozenset({"number", "date", "name", "field"})
 ISO_DATE = "%Y-%m-%d"
 
+# A slug longer than this is cut at a word boundary: file names stay readable in listings.
+MAX_SLUG = 60
 _WRAPPERS = re.compile(r"^(?:\*\*|__|\*|_|`)(.*?)(?:\*\*|__|\*|_|`)$", re.DOTALL)
 _SPACE = re.compile(r"\s+")
 _LEADING_STRONG = re.compile(r"^(\*\*|__)(?P<words>[^*_]+?)\1(?=\s|$)")
@@ -40,6 +43,22 @@ def clean_value(raw: str) -> str:
             break
         value = match.group(1).strip()
     return value
+
+
+def slugify(title: str, style: str = "kebab") -> str:
+    """A file-name slug: ASCII lower-case words joined by "-" (kebab) or "_" (snake).
+
+    Accents are folded (`Café Crème` -> `cafe-creme`) and anything else outside ASCII
+    letters and digits is dropped, so the name needs no escaping in a link. "" when the
+    title has no such word.
+    """
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    joiner = "_" if style == "snake" else "-"
+    slug = joiner.join(words)
+    if len(slug) > MAX_SLUG:
+        slug = slug[: MAX_SLUG + 1].rsplit(joiner, 1)[0]
+    return slug
 
 
 def fold(text: str) -> str:
@@ -246,6 +265,10 @@ class Scheme:
     def status_spelling(self, value: str) -> str | None:
         """The scheme's own spelling of a written status ("approved" -> "Approved")."""
         return self._spellings.get(fold(clean_value(value)).rstrip("."))
+
+    def slug(self, title: str) -> str:
+        """The slug `new` gives a title, in the scheme's style ("proposal" for no words)."""
+        return slugify(title, self.slug_style) or "proposal"
 
     def file_name(self, proposal_id: str, slug: str) -> str:
         """A file name in the scheme's format."""

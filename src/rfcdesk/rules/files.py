@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
 from rfcdesk.rules import Context, Finding, declare, register
+from rfcdesk.scheme import slugify
 
 declare("F001", "empty-file", "The file is empty.")
 declare("F002", "binary-file", "The file holds binary data, not Markdown.")
@@ -37,17 +38,13 @@ declare(
 _LINK_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-")
-
-
 @register("F010", "file-name", "The file name does not fit the scheme's pattern.")
 def file_name(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     if proposal.file_id_matched:
         return
     hint = f"name it like `{ctx.scheme.file_example}`"
     if proposal.id and ctx.scheme.id_kind == "number":
-        slug = _slug(proposal.title or "") or "title"
+        slug = ctx.scheme.slug(proposal.title or "")
         hint = f"rename it to `{ctx.scheme.file_name(proposal.id, slug)}`"
     yield Finding(
         proposal.path, 1, 1, f"file name does not fit the {ctx.scheme.name} pattern; {hint}"
@@ -63,7 +60,8 @@ def file_name(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 def file_name_style(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     name = proposal.path.rsplit("/", 1)[-1]
     if proposal.file_id_matched and not _LINK_SAFE.match(name):
-        better = re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+        stem, dot, extension = name.rpartition(".")
+        better = slugify(stem, ctx.scheme.slug_style) + dot + extension
         yield Finding(
             proposal.path,
             1,
