@@ -12,6 +12,7 @@ from typing import Any
 
 from docutils import nodes
 from docutils.core import publish_doctree, publish_from_doctree
+from docutils.writers.html5_polyglot import Writer
 
 from rfcdesk.parse import match_field_line
 from rfcdesk.site.render import Heading, Rendered, Resolver, relocate, sanitize
@@ -59,7 +60,7 @@ def render_rst(text: str, path: str, resolve: Resolver) -> Rendered:
         # The sanitizer keeps headings, not <section>: the anchor goes on the title.
         title: Any = section[0]
         title["ids"], section["ids"] = section["ids"], []
-    html = publish_from_doctree(tree, writer_name="html5", settings_overrides=_SETTINGS)
+    html = publish_from_doctree(tree, writer=Writer(), settings_overrides=_SETTINGS)
     fragment = _body(str(html))
     plain = " ".join(tree.astext().split())
     return Rendered(sanitize(fragment), tuple(headings), plain, tuple(sorted(assets)))
