@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +18,10 @@ from rfcdesk import lifecycle
 from rfcdesk.config import load_config
 from rfcdesk.folder import open_folder
 from rfcdesk.lifecycle import FolderHistory, load_history
+from rfcdesk.numbering import numbers_on_branches
 from rfcdesk.timeline import Timeline
 from test_cli import run
+from test_workflow import EXAMPLES, git, repo_with
 
 KLIP = """# KLIP-{n}: {title}
 
@@ -700,3 +703,54 @@ def test_wescale_other_rfcs(wescale: FolderHistory) -> None:
         ("moved", "f30f3fd8a8ae"),
     ]
     assert len(wescale.timelines) == 11 and wescale.departed == ()
+
+
+# --- names git would quote: read NUL-separated ---------------------------------------------
+
+
+def test_new_counts_a_number_whose_file_name_holds_a_line_break(tmp_path: Path) -> None:
+    klips = repo_with(tmp_path, "klip")
+    top = klips.parent
+    git(top, "checkout", "-qb", "odd")
+    write_files(klips, {"klip-7-a\nb.md": klip(7, "Odd", "Proposal")})
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "a name with a line break")
+    git(top, "checkout", "-q", "main")
+    # `git ls-tree odd proposals/` shows it quoted: "proposals/klip-7-a\nb.md".
+    folder = open_folder(load_config(klips))
+    assert numbers_on_branches(klips, folder.scheme)[7] == "odd:proposals/klip-7-a\nb.md"
+    # The README says 5 is next and its table holds KLIP-6; the branch holds KLIP-7.
+    assert run(["new", "On Main", "--author", "Ada"], klips) == (
+        0,
+        "created KLIP-8: On Main (klip-8-on-main.md, README.md)\n",
+    )
+
+
+def test_new_in_a_folder_whose_path_holds_a_line_break(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    klips = top / "design\nproposals"
+    shutil.copytree(EXAMPLES / "klip", klips)
+    git(tmp_path, "init", "-q", "-b", "main", str(top))
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "start")
+    git(top, "checkout", "-qb", "theirs")
+    write_files(klips, {"klip-7-theirs.md": klip(7, "Theirs", "Proposal")})
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "KLIP-7")
+    git(top, "checkout", "-q", "main")
+    assert run(["new", "Ours", "--author", "Ada"], klips) == (
+        0,
+        "created KLIP-8: Ours (klip-8-ours.md, README.md)\n",
+    )
+
+
+def test_history_of_names_with_tabs_quotes_and_accents(repo: Repo) -> None:
+    odd, odder = 'klip-9-café "q"\t.md', "klip-9-ü\\ 'r'.md"
+    repo.commit({f"klips/{odd}": klip(9, "Odd", "Proposal")}, "KLIP-9")
+    repo.move(f"klips/{odd}", f"klips/{odder}", "rename")
+    history = history_of(repo.top / "klips")
+    assert list(history.timelines) == [odder]
+    assert events(history.timeline(odder)) == [
+        ("created", "2024-01-01", None, "Proposal"),
+        ("renamed", "2024-01-02", f"klips/{odd}", f"klips/{odder}"),
+    ]

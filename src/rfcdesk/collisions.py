@@ -9,8 +9,7 @@ from rfcdesk.errors import FatalError
 from rfcdesk.git import folder_in_repo, read_objects, run_git, tree_names
 from rfcdesk.index import IndexTable, parse_index
 from rfcdesk.model import Diagnostic, Proposal
-from rfcdesk.numbering import next_free, numbers_in_folder, numbers_on_branches
-from rfcdesk.parse import file_id
+from rfcdesk.numbering import claimed_id, next_free, numbers_in_folder, numbers_on_branches
 from rfcdesk.rules import RULES
 from rfcdesk.scheme import Scheme, fold
 
@@ -40,8 +39,8 @@ def shared_ids(
     theirs: dict[str, list[str]] = {}
     tree = objects.get(specs[0])
     for name in tree_names(tree) if tree is not None and tree.kind == "tree" else ():
-        found, matched = file_id(scheme, name)
-        if matched and found:
+        found = claimed_id(scheme, name)
+        if found:
             theirs.setdefault(found, []).append(name)
     reserved: dict[str, str] = {}
     blob = objects.get(specs[1]) if len(specs) > 1 else None

@@ -68,20 +68,28 @@ def git_stream(cwd: Path, args: list[str], stdin: bytes) -> Iterator[IO[bytes]]:
             raise FatalError(f"git {' '.join(args)}: {problem[-1]}")
 
 
+def _path_out(out: bytes) -> str:
+    """One path git printed alone on its line: the text before the final line break."""
+    return out.decode("utf-8", "surrogateescape").removesuffix("\n")
+
+
 def folder_in_repo(folder: Path) -> tuple[Path, str] | None:
-    """The repository's top folder and the folder's path in it ("docs/klips/"), or None."""
+    """The repository's top folder and the folder's path in it ("docs/klips/"), or None.
+
+    Two calls, one path each: `rev-parse` has no `-z`, and either path may hold a line break.
+    """
     try:
-        out = run_git(folder, "rev-parse", "--show-toplevel", "--show-prefix")
+        top = _path_out(run_git(folder, "rev-parse", "--show-toplevel"))
     except FatalError:
         return None
-    top, prefix, *_ = [*out.decode("utf-8").split("\n"), "", ""]
-    return Path(top), prefix
+    return Path(top), _path_out(run_git(folder, "rev-parse", "--show-prefix"))
 
 
 def branch_refs(folder: Path) -> list[str]:
-    """Every local and remote-tracking branch, as full ref names."""
+    """Every local and remote-tracking branch, as full ref names (which hold no line breaks)."""
     out = run_git(folder, "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes")
-    return [r for r in out.decode("utf-8").split("\n") if r and not r.endswith("/HEAD")]
+    refs = out.decode("utf-8", "surrogateescape").split("\n")
+    return [r for r in refs if r and not r.endswith("/HEAD")]
 
 
 class GitObject(NamedTuple):
@@ -91,18 +99,35 @@ class GitObject(NamedTuple):
 
 
 def read_objects(top: Path, specs: Iterable[str]) -> dict[str, GitObject | None]:
-    """Objects named `REF:PATH`, read by one `git cat-file --batch`; None when missing."""
+    """Objects named `REF:PATH`, read by one `git cat-file --batch`; None when missing.
+
+    A path holding a line break is sent NUL-terminated (`-z`, git 2.38 and later); other
+    requests go one a line, so that older gits keep working.
+    """
     wanted = list(dict.fromkeys(specs))
     if not wanted:
         return {}
-    out = run_git(top, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
+    encoded = [s.encode("utf-8", "surrogateescape") for s in wanted]
+    if any(b"\n" in s or s.endswith(b"\r") for s in encoded):
+        out = run_git(top, "cat-file", "--batch", "-z", stdin=b"".join(s + b"\0" for s in encoded))
+    else:
+        out = run_git(top, "cat-file", "--batch", stdin=b"".join(s + b"\n" for s in encoded))
     found: dict[str, GitObject | None] = {}
     at = 0
-    for spec in wanted:
+    for spec, raw in zip(wanted, encoded, strict=True):
+        # git echoes a request it cannot answer, line breaks and all: "<spec> missing".
+        echoed = next(
+            (raw + w for w in (b" missing\n", b" ambiguous\n") if out.startswith(raw + w, at)),
+            None,
+        )
+        if echoed is not None:
+            at += len(echoed)
+            found[spec] = None
+            continue
         end = out.index(b"\n", at)
         header = out[at:end].decode("utf-8", "replace").split()
         at = end + 1
-        if len(header) != 3 or header[-1] in ("missing", "ambiguous"):
+        if len(header) != 3:
             found[spec] = None
             continue
         size = int(header[2])

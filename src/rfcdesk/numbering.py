@@ -9,7 +9,6 @@ from pathlib import Path
 from rfcdesk.git import branch_refs, folder_in_repo, read_objects, tree_names
 from rfcdesk.index import IndexTable, parse_index
 from rfcdesk.model import Proposal
-from rfcdesk.parse import file_id
 from rfcdesk.scheme import Scheme
 
 
@@ -31,6 +30,21 @@ def next_free(used: dict[int, str], next_line: int | None) -> int:
     """One above every number in use, and never below what the index says is next."""
     highest = max(used, default=0)
     return max(highest + 1, next_line or 1)
+
+
+def claimed_id(scheme: Scheme, name: str) -> str | None:
+    """The id a file name on some branch claims, read with the scheme's file pattern.
+
+    A name holding a line break ("klip-7-a\\nb.md") claims its id too: the pattern's `.`
+    stops at line breaks, and a number missed here is a number handed out twice.
+    """
+    if scheme.id_kind == "field":
+        return None
+    match = re.compile(scheme.file_pattern, re.DOTALL).match(name)
+    if not match:
+        return None
+    found = match["id"]
+    return str(int(found)) if scheme.id_kind == "number" else found
 
 
 def numbers_on_branches(root: Path, scheme: Scheme) -> dict[int, str]:
@@ -55,8 +69,8 @@ def numbers_on_branches(root: Path, scheme: Scheme) -> dict[int, str]:
         if tree is None or tree.kind != "tree":
             continue
         for name in tree_names(tree):
-            found, matched = file_id(scheme, name)
-            if matched and found and found.isdigit():
+            found = claimed_id(scheme, name)
+            if found and found.isdigit():
                 used.setdefault(int(found), f"{_short(ref)}:{prefix}{name}")
     if scheme.index and index_name:
         seen: set[bytes] = set()
