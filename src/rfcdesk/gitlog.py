@@ -7,6 +7,7 @@ from), so the cost is one git process however many proposals and commits there a
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -58,6 +59,34 @@ def head_commit(top: Path) -> str | None:
         return run_git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").decode().strip()
     except FatalError:
         return None
+
+
+class Boundary(NamedTuple):
+    """A commit where a shallow clone cuts the history off: git shows it with no parents."""
+
+    commit: str
+    committed: str  # its commit date, ISO 8601: what came before it is unknown
+
+
+def shallow_boundary(top: Path, head: str) -> tuple[Boundary, ...]:
+    """The shallow clone's boundary commits in `head`'s history, oldest first; () when whole.
+
+    The boundary is listed in the repository's `shallow` file; of those, only the ones
+    `head` reaches count (a fetch of another branch may have cut that one off elsewhere).
+    """
+    out = run_git(top, "rev-parse", "--is-shallow-repository", "--git-path", "shallow")
+    flag, _, path = out.decode("utf-8", "surrogateescape").partition("\n")
+    if flag != "true":
+        return ()
+    try:
+        cut = set((top / path.removesuffix("\n")).read_text("ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return ()
+    # A shallow graph shows its boundary commits as roots (with no parents).
+    roots = run_git(top, "log", "--max-parents=0", "--format=%H%x1f%cI", head, "--")
+    found = [Boundary(*line.split("\x1f")) for line in roots.decode("ascii").split("\n") if line]
+    ours = (b for b in found if b.commit in cut)
+    return tuple(sorted(ours, key=lambda b: dt.datetime.fromisoformat(b.committed)))
 
 
 def _blob(value: str) -> str | None:

@@ -3,8 +3,9 @@
 The pipeline: locate the folder in its repository -> log the folder (and the folders it
 moved from) -> parse every file version not seen before -> timelines -> add what the
 working tree changed since the last commit. Two caches make a second run cheap: the log,
-keyed by the commit it was read at (a newer HEAD only logs the commits since), and the
-facts of each file version, keyed by its blob id, which never changes meaning.
+keyed by the commit it was read at (a newer HEAD only logs the commits since) and by the
+shallow boundary (so `git fetch --unshallow` or `--deepen` is read afresh), and the facts of
+each file version, keyed by its blob id, which never changes meaning.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from rfcdesk import cache
 from rfcdesk.errors import FatalError
 from rfcdesk.folder import Folder
 from rfcdesk.git import folder_in_repo, run_git
-from rfcdesk.gitlog import Commit, Location, folder_log, head_commit, read_blobs, worktree_state
+from rfcdesk.gitlog import (
+    Boundary,
+    Commit,
+    Location,
+    folder_log,
+    head_commit,
+    read_blobs,
+    shallow_boundary,
+    worktree_state,
+)
 from rfcdesk.model import Diagnostic
 from rfcdesk.parse import file_id, parse_proposal
 from rfcdesk.repo import decode_document
@@ -48,6 +58,8 @@ class FolderHistory(NamedTuple):
     departed: tuple[Timeline, ...]  # proposals deleted, or moved out of the folder
     uncommitted: frozenset[str]  # folder-relative paths that differ from HEAD
     order: dict[str, int]  # commit id -> its place in the history, oldest first
+    # In a shallow clone, the (latest) boundary commit's date: before it, nothing is known.
+    shallow_before: str | None = None
 
     def sequence(self, event: Event) -> int:
         """Where an event falls in the history; events not committed yet come last."""
@@ -59,6 +71,17 @@ class FolderHistory(NamedTuple):
 
 def unknown(reason: str) -> FolderHistory:
     return FolderHistory(False, reason, None, {}, (), frozenset(), {})
+
+
+def shallow_note(shallow_before: str | None) -> str | None:
+    """What a command says (once, on stderr) about a shallow history; None for a whole one.
+
+    `shallow_before` is `FolderHistory.shallow_before`.
+    """
+    if not shallow_before:
+        return None
+    day = shallow_before[:10]
+    return f"history is shallow: dates before {day} are unknown (git fetch --unshallow)"
 
 
 class _LogCache(NamedTuple):
@@ -76,14 +99,16 @@ def _is_ancestor(top: Path, older: str, newer: str) -> bool:
 
 
 def read_commits(
-    where: Location, head: str, use_cache: bool = True
+    where: Location, head: str, use_cache: bool = True, boundary: tuple[Boundary, ...] = ()
 ) -> tuple[list[Commit], frozenset[str]]:
     """The folder's commits up to `head`, oldest first, and every location the folder had.
 
     Only what the cache lacks is logged: nothing for the same HEAD, the new commits for a
-    HEAD that descends from the cached one.
+    HEAD that descends from the cached one. A shallow history is cached apart from the
+    deeper ones: the same HEAD, unshallowed, has other commits.
     """
-    path = cache.keyed_file("log", str(where.top.resolve()), where.prefix)
+    cut = [b.commit for b in boundary]
+    path = cache.keyed_file("log", str(where.top.resolve()), where.prefix, *sorted(cut))
     stored = cache.load_any(path) if use_cache else None
     if isinstance(stored, _LogCache) and stored.head == head:
         return stored.commits, stored.prefixes
@@ -138,7 +163,8 @@ def load_history(folder: Folder, use_cache: bool = True, jobs: int | None = None
     if head is None:
         return unknown("in a repository with no commits yet")
     where = Location(top, prefix)
-    commits, prefixes = read_commits(where, head, use_cache)
+    boundary = shallow_boundary(top, head)
+    commits, prefixes = read_commits(where, head, use_cache, boundary)
     skip = {folder.scheme.template, folder.scheme.index.file if folder.scheme.index else ""}
 
     def is_proposal(path: str) -> bool:
@@ -161,9 +187,12 @@ def load_history(folder: Folder, use_cache: bool = True, jobs: int | None = None
     def id_of(path: str) -> str | None:
         return file_id(folder.scheme, posixpath.basename(path))[0]
 
-    timelines = build_timelines(commits, facts, is_proposal, id_of)
+    cut = frozenset(b.commit for b in boundary)
+    timelines = build_timelines(commits, facts, is_proposal, id_of, cut)
     order = {commit.id: at for at, commit in enumerate(commits)}
-    return _with_worktree(folder, where, head, timelines, facts)._replace(order=order)
+    return _with_worktree(folder, where, head, timelines, facts)._replace(
+        order=order, shallow_before=boundary[-1].committed if boundary else None
+    )
 
 
 def _with_worktree(

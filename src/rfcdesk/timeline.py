@@ -4,6 +4,10 @@ Pure: takes the commits `gitlog` read and what each file version says (`Facts`, 
 the same parser `check` uses) and returns one `Timeline` per proposal. Each event compares
 a change's old and new version, so that history with branches and merges still yields the
 change each commit made, attributed to the person who made it.
+
+A shallow clone's history starts at its boundary commits, which git shows as adding every
+file they hold. Those files were created at some unknown time before: they get an "existing"
+event (no author, no date), never a "created" one.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from rfcdesk.gitlog import Commit, FileChange
 from rfcdesk.model import Proposal
 from rfcdesk.scheme import fold
 
-# The events that set a proposal's status: it is created or restored with one, or it changes.
-STATUS_SETTERS = ("created", "restored", "status")
+# The events that set a proposal's status: it is created or restored with one, or it changes;
+# "existing" gives the status it had where a shallow history begins.
+STATUS_SETTERS = ("created", "existing", "restored", "status")
 
 
 class Facts(NamedTuple):
@@ -47,12 +52,12 @@ def facts_of(proposal: Proposal, status_field: str | None) -> Facts:
 
 
 class Event(NamedTuple):
-    kind: str  # created, status, title, renamed, moved, deleted or restored
+    kind: str  # created, existing, status, title, renamed, moved, deleted or restored
     commit: str | None  # None for a change not committed yet
-    author: str
+    author: str  # "" for "existing": nobody did anything at the boundary
     email: str
-    date: str  # the author date, ISO 8601; "" when not committed
-    committed: str  # the commit date
+    date: str  # the author date, ISO 8601; "" when not committed, or unknown ("existing")
+    committed: str  # the commit date (for "existing": the shallow boundary's)
     subject: str
     path: str  # where the proposal is after the event, relative to the repository
     before: str | None  # the old status, title or path
@@ -70,11 +75,21 @@ class Timeline(NamedTuple):
 
     @property
     def created(self) -> str | None:
+        """The author date it was created; None when not committed or before a shallow history."""
         first = self.events[0] if self.events else None
         return (first.date or None) if first else None
 
+    @property
+    def shallow_before(self) -> str | None:
+        """The date a shallow history begins, when the proposal was there already, else None.
+
+        Its creation, and anything else that happened to it before that date, is unknown.
+        """
+        first = self.events[0] if self.events else None
+        return first.committed if first and first.kind == "existing" else None
+
     def status_since(self) -> str | None:
-        """When the proposal took its current status; None when that is not committed."""
+        """When the proposal took its current status; None when not committed, or unknown."""
         since: str | None = None
         for event in self.events:
             if event.kind in STATUS_SETTERS:
@@ -121,10 +136,20 @@ def _content_events(commit: Commit, path: str, old: Facts, new: Facts) -> Iterab
         yield _event(commit, "title", path, old.title, new.title)
 
 
+def _existing(commit: Commit, path: str, status: str | None) -> Event:
+    return Event("existing", commit.id, "", "", "", commit.committed, "", path, None, status)
+
+
 class _Builder:
-    def __init__(self, facts: Mapping[str, Facts], is_proposal: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        facts: Mapping[str, Facts],
+        is_proposal: Callable[[str], bool],
+        boundary: frozenset[str],
+    ) -> None:
         self.facts = facts
         self.is_proposal = is_proposal
+        self.boundary = boundary
         self.live: dict[str, _Life] = {}
         self.gone: dict[str, _Life] = {}
         self.all: list[_Life] = []
@@ -143,7 +168,10 @@ class _Builder:
             life, kind = _Life(path), "created"
             self.all.append(life)
         life.alive, life.path, life.blob = True, path, blob
-        life.events.append(_event(commit, kind, path, None, facts.shown_status))
+        if commit.id in self.boundary:
+            life.events.append(_existing(commit, path, facts.shown_status))
+        else:
+            life.events.append(_event(commit, kind, path, None, facts.shown_status))
         self.live[path] = life
 
     def delete(self, commit: Commit, path: str) -> None:
@@ -190,7 +218,7 @@ class _Builder:
         elif new_in:
             self.modify(commit, change)
         touched = self.live.get(change.new_path or "") or self.gone.get(change.old_path or "")
-        if touched is not None:
+        if touched is not None and commit.id not in self.boundary:
             touched.updated = commit.authored
 
 
@@ -234,9 +262,13 @@ def build_timelines(
     facts: Mapping[str, Facts],
     is_proposal: Callable[[str], bool],
     id_of: Callable[[str], str | None] = lambda path: None,
+    boundary: frozenset[str] = frozenset(),
 ) -> list[Timeline]:
-    """One timeline per proposal that ever lived at a proposal path, from oldest commits first."""
-    builder = _Builder(facts, is_proposal)
+    """One timeline per proposal that ever lived at a proposal path, from oldest commits first.
+
+    `boundary` names a shallow clone's boundary commits: what they hold was there already.
+    """
+    builder = _Builder(facts, is_proposal, boundary)
     for commit in commits:
         for change in pair_renames(commit.changes, is_proposal, id_of):
             builder.apply(commit, change)
