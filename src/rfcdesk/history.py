@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
-from rfcdesk.lifecycle import FolderHistory, load_history
+from rfcdesk.lifecycle import FolderHistory, load_history, shallow_note
 from rfcdesk.listing import find_proposal
 from rfcdesk.model import Proposal
 from rfcdesk.parse import file_id
@@ -30,6 +30,9 @@ def describe(event: Event) -> str:
 
     if event.kind == "created":
         return f"created as {posixpath.basename(event.path)}, {status(event.after)}"
+    if event.kind == "existing":
+        name = posixpath.basename(event.path)
+        return f"already there as {name}, {status(event.after)}, where the history begins"
     if event.kind == "restored":
         return f"restored as {posixpath.basename(event.path)}, {status(event.after)}"
     if event.kind == "deleted":
@@ -53,14 +56,14 @@ def event_record(event: Event, label: str | None, path: str) -> dict[str, Any]:
         "author": event.author or None,
         "email": event.email or None,
         "commit": event.commit,
-        "subject": event.subject if event.commit else None,
+        "subject": (event.subject or None) if event.commit else None,
         "from": event.before,
         "to": event.after,
     }
 
 
 def _event_line(event: Event, label: str | None = None) -> str:
-    date = event.date[:10] if event.date else "uncommitted"
+    date = _day(event.committed if event.kind == "existing" else event.date, "uncommitted")
     commit = event.commit[:8] if event.commit else "-" * 8
     who = (event.author or "-")[:20]
     prefix = f"{label}  " if label else ""
@@ -85,19 +88,30 @@ def _departed_match(folder: Folder, history: FolderHistory, wanted: str) -> list
 
 def _print_timeline(title: str, timeline: Timeline, out: TextIO) -> None:
     print(title, file=out)
-    status = next((e.after for e in reversed(timeline.events) if e.kind in STATUS_SETTERS), None)
-    facts = [f"created {_day(timeline.created)}", f"updated {_day(timeline.updated)}"]
-    if status:
-        facts.append(f"{status} since {_day(timeline.status_since())}")
+    setter = next((e for e in reversed(timeline.events) if e.kind in STATUS_SETTERS), None)
+    # Before a shallow history begins, dates are unknown: say "before" that date.
+    before = timeline.shallow_before
+    unknown = f"before {before[:10]}" if before else "(not committed)"
+    facts = [f"created {_day(timeline.created, unknown)}"]
+    facts.append(f"updated {_day(timeline.updated, unknown)}")
+    if setter and setter.after:
+        since = unknown if setter.kind == "existing" else _day(setter.date, "(not committed)")
+        facts.append(f"{setter.after} since {since}")
     if not timeline.alive:
         facts.append("deleted")
     print("  " + ", ".join(facts), file=out)
+    if before:
+        print(f"  {_unknown_line(before)}", file=out)
     for event in timeline.events:
         print("  " + _event_line(event), file=out)
 
 
-def _day(date: str | None) -> str:
-    return date[:10] if date else "(not committed)"
+def _unknown_line(before: str) -> str:
+    return f"(before {before[:10]}: unknown, history is shallow)"
+
+
+def _day(date: str | None, missing: str = "(not committed)") -> str:
+    return date[:10] if date else missing
 
 
 def run_history(
@@ -112,6 +126,9 @@ def run_history(
     history = load_history(folder)
     if not history.known and (output_format == "json" or wanted is None):
         print(f"rfcdesk: no history: {folder.root} is {history.reason}", file=sys.stderr)
+    note = shallow_note(history.shallow_before)
+    if note:
+        print(f"rfcdesk: {note}", file=sys.stderr)
     if wanted is None:
         return _folder_history(folder, history, output_format, out)
     try:
@@ -156,6 +173,10 @@ def _folder_history(folder: Folder, history: FolderHistory, output_format: str, 
         records = [event_record(e, label, path) for label, e, path in labelled]
         print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
+    if history.shallow_before:
+        print(_unknown_line(history.shallow_before), file=out)
     for label, event, _path in labelled:
-        print(_event_line(event, label), file=out)
+        # Being there where a shallow history begins is no change: one line above says it.
+        if event.kind != "existing":
+            print(_event_line(event, label), file=out)
     return EXIT_OK

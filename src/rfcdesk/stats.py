@@ -1,7 +1,9 @@
 """`rfcdesk stats`: how many proposals are where, how long each step takes, what is stale.
 
 The figures are pure functions of the proposals and their timelines; only `run_stats`
-reads the folder, git and the clock.
+reads the folder, git and the clock. In a shallow clone, proposals that were there where the
+history begins have no known creation (or, untouched since, last commit): the figures built
+on those dates leave them out, and say how many.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, NamedTuple, TextIO
 from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.folder import Folder, open_folder
-from rfcdesk.lifecycle import load_history
+from rfcdesk.lifecycle import load_history, shallow_note
 from rfcdesk.model import Proposal
 from rfcdesk.scheme import Scheme
 from rfcdesk.timeline import Timeline
@@ -62,6 +64,9 @@ class Stats(NamedTuple):
     as_of: dt.date
     history_known: bool
     history_reason: str  # why git could not tell, or ""
+    shallow_before: str | None = None  # where a shallow history begins
+    created_unknown: int = 0  # proposals created before it: not in by_year nor "(created)"
+    updated_unknown: int = 0  # open proposals not committed to since: not in stale
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -94,6 +99,8 @@ def count_by_year(
     years: dict[str, Counter[str]] = {}
     for proposal in proposals:
         timeline = timelines.get(proposal.path)
+        if timeline and timeline.shallow_before:
+            continue  # created before a shallow history begins: the year is unknown
         created = timeline.created if timeline else None
         year = created[:4] if created else "uncommitted"
         years.setdefault(year, Counter())[status_name(proposal, scheme)] += 1
@@ -110,7 +117,8 @@ def steps_taken(timelines: Sequence[Timeline], statuses: frozenset[str]) -> list
         periods = [(s if s in statuses else None, instant(d)) for s, d in timeline.status_periods()]
         if not periods:
             continue
-        born = periods[0][1]
+        # Not the first period's start: before a shallow history begins, that is unknown.
+        born = instant(timeline.created) if timeline.created else None
         reached: set[str] = set()
         for (before, entered), (after, left) in itertools.pairwise(periods):
             if before and after and before != after:
@@ -118,7 +126,7 @@ def steps_taken(timelines: Sequence[Timeline], statuses: frozenset[str]) -> list
         for status, entered in periods:
             if status and status not in reached:
                 reached.add(status)
-                if entered > born:
+                if born and entered > born:
                     took.setdefault((CREATED, status), []).append(_days(born, entered))
     return [Step(a, b, tuple(days)) for (a, b), days in sorted(took.items())]
 
@@ -152,9 +160,24 @@ def stale_proposals(
     return sorted(found, key=lambda s: (-s.days, s.label))
 
 
+def _unknown_before(folder: Folder, timelines: Mapping[str, Timeline]) -> tuple[int, int]:
+    """Proposals created before a shallow history, and open ones not committed to since."""
+    terminal = {s.name for s in folder.scheme.statuses if s.terminal}
+    created = updated = 0
+    for proposal in folder.proposals:
+        timeline = timelines.get(proposal.path)
+        if timeline is None or not timeline.shallow_before:
+            continue
+        created += 1
+        if proposal.status and proposal.status not in terminal and not timeline.updated:
+            updated += 1
+    return created, updated
+
+
 def gather(folder: Folder, as_of: dt.date, stale_days: int) -> Stats:
     history = load_history(folder)
     timelines = history.timelines
+    created_unknown, updated_unknown = _unknown_before(folder, timelines)
     return Stats(
         count_by_status(folder.proposals, folder.scheme),
         count_by_year(folder.proposals, timelines, folder.scheme) if history.known else {},
@@ -164,6 +187,9 @@ def gather(folder: Folder, as_of: dt.date, stale_days: int) -> Stats:
         as_of,
         history.known,
         history.reason,
+        history.shallow_before,
+        created_unknown,
+        updated_unknown,
     )
 
 
@@ -185,6 +211,16 @@ def stats_record(stats: Stats) -> dict[str, Any]:
         ],
         "stale_days": stats.stale_days,
         "stale": [s._asdict() for s in stats.stale],
+        # Only in a shallow clone, so that a whole history's record stays as it was.
+        **({"shallow": _shallow_record(stats)} if stats.shallow_before else {}),
+    }
+
+
+def _shallow_record(stats: Stats) -> dict[str, Any]:
+    return {
+        "before": stats.shallow_before,
+        "created_unknown": stats.created_unknown,
+        "updated_unknown": stats.updated_unknown,
     }
 
 
@@ -215,6 +251,10 @@ def render_text(stats: Stats, out: TextIO) -> None:
         for year, counts in stats.by_year.items()
     ]
     print(_table(("Year", "Total", *statuses), rows), file=out)
+    before = (stats.shallow_before or "")[:10]
+    if stats.created_unknown:
+        what = _proposals(stats.created_unknown)
+        print(f"  left out: {what} created before {before} (history is shallow)", file=out)
     print("\nDays from one status to the next (median, 90th percentile)", file=out)
     if stats.steps:
         rows = [
@@ -224,6 +264,13 @@ def render_text(stats: Stats, out: TextIO) -> None:
         print(_table(("Step", "Count", "Median", "90th pct"), rows), file=out)
     else:
         print("  no status has changed in the folder's history", file=out)
+    if stats.created_unknown:
+        what = _proposals(stats.created_unknown)
+        print(
+            f"  left out: for {what} created before {before}, the time from creation "
+            "and out of the status they had then",
+            file=out,
+        )
     print(
         f"\nOpen with no commit for {stats.stale_days} days or more "
         f"(as of {stats.as_of.isoformat()}): {len(stats.stale)}",
@@ -232,6 +279,13 @@ def render_text(stats: Stats, out: TextIO) -> None:
     if stats.stale:
         rows = [(s.label, s.status, s.updated[:10], str(s.days)) for s in stats.stale]
         print(_table(("Proposal", "Status", "Last commit", "Days"), rows, right=3), file=out)
+    if stats.updated_unknown:
+        what = _proposals(stats.updated_unknown, "open proposal")
+        print(f"  left out: {what} with no commit since {before} (history is shallow)", file=out)
+
+
+def _proposals(count: int, noun: str = "proposal") -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def run_stats(
@@ -250,6 +304,10 @@ def run_stats(
     if not stats.history_known:
         reason = f"{folder.root} is {stats.history_reason}"
         print(f"rfcdesk: only counts by status: {reason}", file=sys.stderr)
+    note = shallow_note(stats.shallow_before)
+    if note:
+        print(f"rfcdesk: {note}", file=sys.stderr)
+
     if output_format == "json":
         print(json.dumps(stats_record(stats), indent=2, ensure_ascii=False), file=out)
     else:
