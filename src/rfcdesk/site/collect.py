@@ -61,6 +61,14 @@ class Entry:
         return self.proposal.title or self.proposal.path
 
     @property
+    def shallow_before(self) -> str | None:
+        """The date a shallow history begins, when the proposal was there already; else None.
+
+        Its creation is unknown then, and so is any date it has not changed since.
+        """
+        return self.timeline.shallow_before if self.timeline else None
+
+    @property
     def year(self) -> str:
         return self.created[:4] if self.created else ""
 
