@@ -275,6 +275,12 @@ def test_ksql_shallow_commands(ksql_clones: tuple[Path, Path]) -> None:
         "created_unknown": 45,
         "updated_unknown": 10,
     }
+    # list: KLIP-5 was there at the boundary (created unknown); KLIP-63 was created after it.
+    code, out, err = run(["list", "--format", "table"], folder)
+    assert (code, err) == (0, note)
+    rows = {line.split()[0]: line for line in out.splitlines()}
+    assert rows["KLIP-5"].endswith("< 2022-06-05  < 2022-06-05")
+    assert rows["KLIP-63"].split()[-2] == first.date().isoformat()
 
 
 def test_ksql_shallow_site(ksql_clones: tuple[Path, Path], tmp_path: Path) -> None:

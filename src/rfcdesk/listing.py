@@ -14,7 +14,7 @@ from rfcdesk.check import diagnose
 from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
-from rfcdesk.lifecycle import FolderHistory, load_history
+from rfcdesk.lifecycle import FolderHistory, load_history, shallow_note
 from rfcdesk.model import Proposal
 from rfcdesk.report import display_path
 from rfcdesk.scheme import fold
@@ -100,6 +100,9 @@ def run_list(
         print(f"{len(records)} of {len(folder.proposals)} proposals", file=out)
     if not history.known:
         print(f"rfcdesk: no dates: {folder.root} is {history.reason}", file=sys.stderr)
+    note = shallow_note(history.shallow_before)
+    if note:
+        print(f"rfcdesk: {note}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -122,9 +125,12 @@ def _print_table(records: list[dict[str, Any]], history: FolderHistory, out: Tex
         )
         if history.known:
             timeline = history.timeline(r["path"])
-            uncommitted = "uncommitted" if timeline else "-"
-            since = _day(r["status_since"]) if r["status_since"] else uncommitted
-            row += (_day(r["created"]) if r["created"] else uncommitted, since)
+            # Before a shallow history begins nothing is known; without a timeline the
+            # file was never committed.
+            before = timeline.shallow_before if timeline else None
+            unknown = f"< {_day(before)}" if before else "uncommitted" if timeline else "-"
+            since = _day(r["status_since"]) if r["status_since"] else unknown
+            row += (_day(r["created"]) if r["created"] else unknown, since)
         rows.append(row)
     out.write(_table(header, rows))
 

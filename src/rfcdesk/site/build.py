@@ -31,7 +31,7 @@ from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.history import describe
-from rfcdesk.lifecycle import FolderHistory, load_history
+from rfcdesk.lifecycle import FolderHistory, load_history, shallow_note
 from rfcdesk.model import Diagnostic
 from rfcdesk.repo import contained, read_document, walk
 from rfcdesk.report import display_path
@@ -62,6 +62,7 @@ class BuildResult(NamedTuple):
     pages: int  # proposal pages in the site
     rendered: tuple[str, ...]  # proposal pages rendered this time (the rest were current)
     seconds: float
+    shallow_before: str | None = None  # where a shallow history begins: earlier dates unknown
 
 
 @lru_cache(maxsize=1)
@@ -234,7 +235,11 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     _remove_stale(output, manifest, keys)
     _save_manifest(output, {p: {"key": keys[p], "search": search[p]} for p in keys})
     return BuildResult(
-        output, len(entries), tuple(j.page for j in jobs), time.perf_counter() - started
+        output,
+        len(entries),
+        tuple(j.page for j in jobs),
+        time.perf_counter() - started,
+        history.shallow_before,
     )
 
 
@@ -396,6 +401,9 @@ def run_build(
     folder = open_folder(load_config(path), scheme)
     target = output or (folder.root.parent / "_site")
     result = build_site(folder, (options or BuildOptions(target))._replace(output=target))
+    note = shallow_note(result.shallow_before)
+    if note:
+        print(f"rfcdesk: {note}", file=sys.stderr)
     shown = display_path(target, "index.html")
     print(
         f"built {result.pages} proposal pages ({len(result.rendered)} rendered, "
