@@ -2,48 +2,142 @@
 
 The live server is a builder callback, a file watcher and a reload signal: a thread polls the
 folder's files (names, sizes, mtimes), rebuilds the site into the output folder when they
-change, and bumps a generation counter; each open page listens on a server-sent-events
-stream and reloads when the counter moves. Only files inside the output folder are served.
+change, and records the outcome in a `BuildState`; each open page listens on a
+server-sent-events stream and reloads after a good rebuild, or shows an overlay with the
+failure after a bad one. No failure of a rebuild stops the watcher. Only files inside the
+output folder are served, by a bounded number of threads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import ipaddress
+import json
 import os
+import re
+import select
+import signal
+import socket
 import sys
 import tempfile
 import threading
 import time
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from types import FrameType
+from typing import Any, NamedTuple, TextIO
 from urllib.parse import unquote, urlsplit
 
 from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import open_folder
-from rfcdesk.site.build import BuildOptions, build_site
+from rfcdesk.site.build import BuildOptions, BuildResult, build_site
 
 EVENTS_PATH = "/__rfcdesk/events"
 POLL_SECONDS = 0.4
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
+KEEPALIVE_SECONDS = 15.0
+STREAM_TICK_SECONDS = 1.0  # how soon a stream notices its page has gone
+FILE_THREADS = 32  # requests for files served at once; the rest wait in the listen backlog
+STREAM_THREADS = 64  # open pages listening for reloads
+LISTEN_BACKLOG = 1024
+REQUEST_TIMEOUT = 30.0  # a client that sends nothing gives its thread back after this long
+WATCHER_JOIN_SECONDS = 30.0  # a rebuild under way when serve stops may finish this long
+BUG = "a bug in rfcdesk; the traceback is in the terminal running serve, please report it"
 
 
-class Generation:
-    """A counter that open pages wait on; it moves after every successful rebuild."""
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host`: `localhost` or a loopback address."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+# --- the state open pages follow -------------------------------------------------------------
+
+
+class BuildFailure(NamedTuple):
+    """Why the last rebuild failed: the message, and the file it names when it names one."""
+
+    message: str
+    file: str | None = None
+
+    def payload(self) -> str:
+        data = {"message": self.message}
+        if self.file is not None:
+            data["file"] = self.file
+        return json.dumps(data)
+
+
+class BuildStatus(NamedTuple):
+    version: int  # moves on every change below
+    generation: int  # good rebuilds so far
+    failure: BuildFailure | None  # the last rebuild's failure, None once one succeeds
+    closed: bool  # the server is stopping
+
+
+class BuildState:
+    """What open pages wait on: how many rebuilds succeeded, and why the last one failed."""
 
     def __init__(self) -> None:
-        self.value = 0
-        self.changed = threading.Condition()
+        self._status = BuildStatus(0, 0, None, False)
+        self._changed = threading.Condition()
 
-    def bump(self) -> None:
-        with self.changed:
-            self.value += 1
-            self.changed.notify_all()
+    def current(self) -> BuildStatus:
+        with self._changed:
+            return self._status
 
-    def wait_past(self, seen: int, timeout: float) -> int:
-        with self.changed:
-            self.changed.wait_for(lambda: self.value != seen, timeout=timeout)
-            return self.value
+    def succeeded(self) -> None:
+        self._move(lambda s: s._replace(generation=s.generation + 1, failure=None))
+
+    def failed(self, failure: BuildFailure) -> None:
+        self._move(lambda s: s._replace(failure=failure))
+
+    def close(self) -> None:
+        self._move(lambda s: s._replace(closed=True))
+
+    def wait_past(self, version: int, timeout: float) -> BuildStatus:
+        with self._changed:
+            self._changed.wait_for(lambda: self._status.version != version, timeout=timeout)
+            return self._status
+
+    def _move(self, change: Callable[[BuildStatus], BuildStatus]) -> None:
+        with self._changed:
+            moved = change(self._status)
+            self._status = moved._replace(version=moved.version + 1)
+            self._changed.notify_all()
+
+
+def first_event(status: BuildStatus) -> bytes:
+    """What a page hears on connecting: the current failure, or that the site is good."""
+    if status.failure is not None:
+        return _event("build-error", status.failure.payload())
+    return _event("ready", str(status.generation))
+
+
+def next_event(before: BuildStatus, now: BuildStatus) -> bytes | None:
+    """What a page hears when the state moves from `before` to `now`, if anything."""
+    if now.version == before.version or now.closed:
+        return None
+    if now.failure is not None:
+        return _event("build-error", now.failure.payload())
+    if now.generation != before.generation:
+        return _event("reload", str(now.generation))
+    return None
+
+
+def _event(name: str, data: str) -> bytes:
+    return f"event: {name}\ndata: {data}\n\n".encode()
+
+
+# --- the watcher -----------------------------------------------------------------------------
 
 
 def fingerprint(root: Path, skip: Path | None = None) -> tuple[tuple[str, int, int], ...]:
@@ -69,10 +163,147 @@ def fingerprint(root: Path, skip: Path | None = None) -> tuple[tuple[str, int, i
     return tuple(sorted(found))
 
 
-def _handler(output: Path, generation: Generation) -> type[http.server.SimpleHTTPRequestHandler]:
+# Messages of FatalError start with the file they are about: "path: what" or "path:line: what".
+_PLACE = re.compile(r"(?P<file>[^:\n]+?)(?P<line>:\d+)?: ")
+
+
+def failure_of(message: str, root: Path) -> BuildFailure:
+    """A FatalError's message as a failure, the file it starts with (if any) set apart."""
+    found = _PLACE.match(message)
+    if found:
+        named = Path(found["file"])
+        full = named if named.is_absolute() else root / named
+        with contextlib.suppress(OSError, ValueError):  # ValueError: a NUL, not a path
+            if full.is_file():
+                with contextlib.suppress(ValueError):  # a settings file above the folder
+                    named = full.resolve().relative_to(root.resolve())
+                where = named.as_posix() + (found["line"] or "")
+                return BuildFailure(message[found.end() :], where)
+    return BuildFailure(message)
+
+
+def rebuild(build: Callable[[], BuildResult], state: BuildState, root: Path, err: TextIO) -> None:
+    """Run one rebuild and record how it went; no exception leaves this function."""
+    try:
+        result = build()
+    except FatalError as exc:
+        print(f"rfcdesk: rebuild failed: {exc.message}", file=err, flush=True)
+        state.failed(failure_of(exc.message, root))
+    except Exception as exc:
+        what = f"{type(exc).__name__}: {exc}"
+        print(f"rfcdesk: rebuild failed: {what} ({BUG})", file=err)
+        traceback.print_exc(file=err)
+        err.flush()
+        state.failed(BuildFailure(f"{what} ({BUG})"))
+    else:
+        pages = ", ".join(result.rendered) or "no proposal page"
+        print(f"rebuilt in {result.seconds:.2f}s ({pages})", file=err, flush=True)
+        state.succeeded()
+
+
+def watch(
+    root: Path,
+    skip: Path | None,
+    build: Callable[[], BuildResult],
+    state: BuildState,
+    stop: threading.Event,
+    err: TextIO,
+    built_from: tuple[tuple[str, int, int], ...] | None = None,
+) -> None:
+    """Rebuild whenever the files under `root` change, until `stop` is set.
+
+    `built_from` is the fingerprint the current site was built from, so that an edit saved
+    during the first build is not missed; without it the watcher starts from the files as
+    they are now.
+    """
+    last = fingerprint(root, skip) if built_from is None else built_from
+    while not stop.wait(POLL_SECONDS):
+        now = fingerprint(root, skip)
+        if now != last:
+            last = now
+            rebuild(build, state, root, err)
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+class Slots:
+    """How many threads may serve files at once, and how many may hold event streams.
+
+    A connection takes a file slot before its thread starts (further connections wait in the
+    listen backlog); an event stream moves its thread to a stream slot, so open pages never
+    take the threads that serve files.
+    """
+
+    def __init__(self, files: int = FILE_THREADS, streams: int = STREAM_THREADS) -> None:
+        self._files = threading.BoundedSemaphore(files)
+        self._streams = threading.BoundedSemaphore(streams)
+        self._streaming = threading.local()
+
+    def take_file(self) -> None:
+        self._files.acquire()
+
+    def to_stream(self) -> bool:
+        """Move the calling thread from its file slot to a stream slot, if one is free."""
+        if not self._streams.acquire(blocking=False):
+            return False
+        self._streaming.on = True
+        self._files.release()
+        return True
+
+    def give_back(self) -> None:
+        """Release the slot the calling thread holds."""
+        if getattr(self._streaming, "on", False):
+            self._streaming.on = False
+            self._streams.release()
+        else:
+            self._files.release()
+
+
+class LiveServer(http.server.ThreadingHTTPServer):
+    """A threading HTTP server with a deep listen backlog and a bounded number of threads."""
+
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[http.server.BaseHTTPRequestHandler],
+        slots: Slots,
+    ) -> None:
+        self.slots = slots
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.slots.take_file()
+        try:
+            super().process_request(request, client_address)  # starts the request's thread
+        except BaseException:
+            self.slots.give_back()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.give_back()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the client went away or went quiet: nothing to report
+        super().handle_error(request, client_address)
+
+
+def _handler(
+    output: Path, state: BuildState, slots: Slots
+) -> type[http.server.SimpleHTTPRequestHandler]:
     root = output.resolve()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
+        timeout = REQUEST_TIMEOUT
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(root), **kwargs)
 
@@ -91,6 +322,16 @@ def _handler(output: Path, generation: Generation) -> type[http.server.SimpleHTT
                 return
             super().do_HEAD()
 
+        def send_head(self) -> Any:
+            # Last-Modified counts whole seconds: a rebuild within the second of the page's
+            # copy would be answered 304, and the reloaded page would be the old one.
+            del self.headers["If-Modified-Since"]
+            return super().send_head()
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")  # every reload gets the latest build
+            super().end_headers()
+
         def _inside(self) -> bool:
             """Whether the request names a file under the output folder (links resolved)."""
             path = unquote(urlsplit(self.path).path)
@@ -100,22 +341,36 @@ def _handler(output: Path, generation: Generation) -> type[http.server.SimpleHTT
             return target == root or root in target.parents
 
         def _events(self) -> None:
+            if not slots.to_stream():
+                self.send_error(503, "Too many open pages")
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            seen = generation.value
+            status = state.current()
             try:
-                while True:
-                    now = generation.wait_past(seen, timeout=15)
-                    if now != seen:
-                        self.wfile.write(f"event: reload\ndata: {now}\n\n".encode())
-                        seen = now
-                    else:
-                        self.wfile.write(b": still here\n\n")
-                    self.wfile.flush()
+                self._send(first_event(status))
+                quiet_since = time.monotonic()
+                while not status.closed and not self._page_gone():
+                    now = state.wait_past(status.version, timeout=STREAM_TICK_SECONDS)
+                    message = next_event(status, now)
+                    if message is None and time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
+                        message = b": still here\n\n"
+                    if message is not None:
+                        self._send(message)
+                        quiet_since = time.monotonic()
+                    status = now
             except OSError:  # the page went away
                 return
+
+        def _send(self, data: bytes) -> None:
+            self.wfile.write(data)
+            self.wfile.flush()
+
+        def _page_gone(self) -> bool:
+            """Whether the page closed its end; a write would notice only a write later."""
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
 
         def log_message(self, format: str, *args: Any) -> None:
             return  # a preview server's access log is noise
@@ -123,30 +378,31 @@ def _handler(output: Path, generation: Generation) -> type[http.server.SimpleHTT
     return Handler
 
 
-def _watch(
-    path: Path,
-    scheme: str | None,
-    options: BuildOptions,
-    generation: Generation,
-    stop: threading.Event,
-    err: TextIO,
-) -> None:
-    folder = open_folder(load_config(path), scheme)
-    last = fingerprint(folder.root, options.output)
-    while not stop.wait(POLL_SECONDS):
-        now = fingerprint(folder.root, options.output)
-        if now == last:
-            continue
-        last = now
-        try:
-            folder = open_folder(load_config(path), scheme)
-            result = build_site(folder, options)
-        except FatalError as exc:
-            print(f"rfcdesk: rebuild failed: {exc.message}", file=err, flush=True)
-            continue
-        pages = ", ".join(result.rendered) or "no proposal page"
-        print(f"rebuilt in {result.seconds:.2f}s ({pages})", file=err, flush=True)
-        generation.bump()
+def listen(host: str, port: int, output: Path, state: BuildState, slots: Slots) -> LiveServer:
+    """The live server for the site in `output`, bound and ready for `serve_forever`."""
+    try:
+        return LiveServer((host, port), _handler(output, state, slots), slots)
+    except OSError as exc:
+        raise FatalError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Within this block SIGTERM stops serve the way Ctrl-C does, cleaning up on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals; a caller's thread keeps its own
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        # One clean shutdown: a second SIGTERM must not cut the cleanup short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_serve(
@@ -159,37 +415,57 @@ def run_serve(
 ) -> int:
     out = out or sys.stdout
     folder = open_folder(load_config(path), scheme)
-    with tempfile.TemporaryDirectory(prefix="rfcdesk-serve-") as scratch:
+    with _sigterm_interrupts(), tempfile.TemporaryDirectory(prefix="rfcdesk-serve-") as scratch:
         target = output or Path(scratch) / "site"
         options = BuildOptions(target, live=True)
-        started = time.perf_counter()
-        result = build_site(folder, options)
-        generation = Generation()
-        try:
-            server = http.server.ThreadingHTTPServer((host, port), _handler(target, generation))
-        except OSError as exc:
-            raise FatalError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-        server.daemon_threads = True
         stop = threading.Event()
-        watcher = threading.Thread(
-            target=_watch,
-            args=(path, scheme, options, generation, stop, sys.stderr),
-            daemon=True,
-        )
-        watcher.start()
-        shown = f"[{host}]" if ":" in host else host
-        url = f"http://{shown}:{server.server_port}/"
-        if host not in LOOPBACK:
-            warning = f"rfcdesk: serving on {host}: anyone who can reach it can read the site"
-            print(warning, file=sys.stderr)
-        elapsed = time.perf_counter() - started
-        ready = f"built {result.pages} pages in {elapsed:.2f}s; serving {url} (Ctrl-C stops)"
-        print(ready, file=out, flush=True)
+        watcher: threading.Thread | None = None
         try:
-            server.serve_forever(poll_interval=0.25)
+            started = time.perf_counter()
+            built_from = fingerprint(folder.root, target)
+            result = build_site(folder, options)
+            state = BuildState()
+            server = listen(host, port, target, state, Slots())
+            watcher = threading.Thread(
+                target=watch,
+                args=(
+                    folder.root,
+                    target,
+                    lambda: build_site(open_folder(load_config(path), scheme), options),
+                    state,
+                    stop,
+                    sys.stderr,
+                    built_from,
+                ),
+                daemon=True,
+            )
+            watcher.start()
+            _announce(host, server.server_port, result.pages, target, started, out)
+            try:
+                server.serve_forever(poll_interval=0.25)
+            finally:
+                state.close()
+                server.server_close()
         except KeyboardInterrupt:
             pass
         finally:
+            # A rebuild under way must not write into the folder while it is removed.
             stop.set()
-            server.server_close()
+            if watcher is not None:
+                watcher.join(WATCHER_JOIN_SECONDS)
     return EXIT_OK
+
+
+def _announce(host: str, port: int, pages: int, target: Path, started: float, out: TextIO) -> None:
+    """The ready line, and a warning when others could reach the site."""
+    shown = f"[{host}]" if ":" in host else host
+    if not is_loopback(host):
+        warning = f"rfcdesk: serving on {host}: anyone who can reach it can read the site"
+        print(warning, file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    print(
+        f"built {pages} pages in {elapsed:.2f}s into {target}; "
+        f"serving http://{shown}:{port}/ (Ctrl-C stops)",
+        file=out,
+        flush=True,
+    )

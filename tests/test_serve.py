@@ -1,0 +1,341 @@
+"""`rfcdesk serve` under failure and load: rebuilds that fail, many requests, signals, hosts."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from rfcdesk.errors import FatalError
+from rfcdesk.site.build import BuildResult
+from rfcdesk.site.serve import (
+    BUG,
+    BuildFailure,
+    BuildState,
+    LiveServer,
+    Slots,
+    failure_of,
+    fingerprint,
+    is_loopback,
+    listen,
+    rebuild,
+    watch,
+)
+
+KLIP = ROOT / "examples" / "klip"
+
+
+# --- which hosts are private ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("127.255.255.254", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:127.1.2.3", True),
+        ("localhost", True),
+        ("LocalHost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("::ffff:192.168.1.20", False),
+        ("128.0.0.1", False),
+        ("example.org", False),
+        ("localhost.example.org", False),
+        ("127.0.0.1.nip.io", False),
+        ("", False),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+# --- one rebuild, and the watcher that runs them ---------------------------------------------
+
+
+def good_build() -> BuildResult:
+    return BuildResult(Path("site"), 4, ("klip-2-schema-cache.md",), 0.25)
+
+
+def broken_build() -> BuildResult:
+    raise RuntimeError("Pygments fell over")
+
+
+def test_failure_of_sets_the_named_file_apart(tmp_path: Path) -> None:
+    (tmp_path / "rfcdesk.toml").write_text("")
+    (tmp_path / "klip-1.md").write_text("")
+    settings = tmp_path / "rfcdesk.toml"
+    assert failure_of(f"{settings}: unknown setting 'nope'", tmp_path) == BuildFailure(
+        "unknown setting 'nope'", "rfcdesk.toml"
+    )
+    assert failure_of("klip-1.md:12: not UTF-8 text", tmp_path) == BuildFailure(
+        "not UTF-8 text", "klip-1.md:12"
+    )
+    # Only a file that exists counts as one; a folder is no file to show.
+    for message in (
+        "unknown scheme 'nope'; the built-in schemes are: klip, rfc",
+        "git log: fatal: bad object",
+        f"{tmp_path / 'gone.md'}: cannot read: No such file or directory",
+        f"{tmp_path}: cannot list the folder: Permission denied",
+        "line 3 is not a `Key: value` line",
+    ):
+        assert failure_of(message, tmp_path) == BuildFailure(message)
+
+
+def test_an_unexpected_exception_is_recorded_and_the_next_good_build_clears_it() -> None:
+    state, err = BuildState(), io.StringIO()
+    rebuild(broken_build, state, ROOT, err)
+    status = state.current()
+    assert (status.generation, status.failure) == (
+        0,
+        BuildFailure(f"RuntimeError: Pygments fell over ({BUG})"),
+    )
+    lines = err.getvalue().splitlines()
+    assert lines[0] == f"rfcdesk: rebuild failed: RuntimeError: Pygments fell over ({BUG})"
+    assert (lines[1], lines[-1]) == (
+        "Traceback (most recent call last):",
+        "RuntimeError: Pygments fell over",
+    )
+
+    err = io.StringIO()
+    rebuild(good_build, state, ROOT, err)
+    status = state.current()
+    assert (status.generation, status.failure) == (1, None)
+    assert err.getvalue() == "rebuilt in 0.25s (klip-2-schema-cache.md)\n"
+
+
+def test_a_fatal_error_is_one_line_with_its_file(tmp_path: Path) -> None:
+    (tmp_path / "rfcdesk.toml").write_text("nope = 1\n")
+    message = f"{tmp_path / 'rfcdesk.toml'}: unknown setting 'nope'"
+
+    def build() -> BuildResult:
+        raise FatalError(message)
+
+    state, err = BuildState(), io.StringIO()
+    rebuild(build, state, tmp_path, err)
+    assert state.current().failure == BuildFailure("unknown setting 'nope'", "rfcdesk.toml")
+    assert err.getvalue() == f"rfcdesk: rebuild failed: {message}\n"
+
+
+def test_the_watcher_outlives_a_crashing_build(tmp_path: Path) -> None:
+    proposal = tmp_path / "klip-1.md"
+    proposal.write_text("one")
+    outcomes = [broken_build, good_build]
+    state, stop, err = BuildState(), threading.Event(), io.StringIO()
+    built_from = fingerprint(tmp_path)
+    watcher = threading.Thread(
+        target=watch,
+        args=(tmp_path, None, lambda: outcomes.pop(0)(), state, stop, err, built_from),
+    )
+    watcher.start()
+    try:
+        proposal.write_text("one two")
+        failed = state.wait_past(0, timeout=10)
+        assert failed.failure == BuildFailure(f"RuntimeError: Pygments fell over ({BUG})")
+        assert watcher.is_alive()
+        proposal.write_text("one two three")
+        fixed = state.wait_past(failed.version, timeout=10)
+        assert (fixed.generation, fixed.failure) == (1, None)
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert outcomes == []
+    assert err.getvalue().splitlines()[-1] == "rebuilt in 0.25s (klip-2-schema-cache.md)"
+
+
+# --- the event stream ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[LiveServer, BuildState]]:
+    """The live server in this process, on a site of one page, with small thread caps."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>the index</p>")
+    state = BuildState()
+    server = listen("127.0.0.1", 0, site, state, Slots(files=2, streams=2))
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    yield server, state
+    state.close()
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def open_stream(server: LiveServer) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+    connection.request("GET", "/__rfcdesk/events")
+    return connection.getresponse()
+
+
+def next_message(stream: http.client.HTTPResponse) -> tuple[str, str]:
+    """The next event's name and data, past keep-alive comments."""
+    fields: dict[str, str] = {}
+    while True:
+        line = stream.readline().decode().rstrip("\n")
+        if line and not line.startswith(":"):
+            name, _, value = line.partition(": ")
+            fields[name] = value
+        elif not line and fields:
+            return fields["event"], fields["data"]
+
+
+def get(server: LiveServer, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    result = response.status, response.read()
+    connection.close()
+    return result
+
+
+def test_open_pages_hear_failures_and_the_reload_after_them(
+    live: tuple[LiveServer, BuildState],
+) -> None:
+    server, state = live
+    stream = open_stream(server)
+    assert (stream.status, stream.getheader("Content-Type")) == (200, "text/event-stream")
+    assert next_message(stream) == ("ready", "0")
+    state.failed(BuildFailure("unknown setting '<b>'", "rfcdesk.toml"))
+    failure = ("build-error", '{"message": "unknown setting \'<b>\'", "file": "rfcdesk.toml"}')
+    assert next_message(stream) == failure
+    # A page opened while the build is broken hears the failure at once.
+    late = open_stream(server)
+    assert next_message(late) == failure
+    state.succeeded()
+    assert next_message(stream) == next_message(late) == ("reload", "1")
+    state.failed(BuildFailure("boom"))
+    assert json.loads(next_message(stream)[1]) == {"message": "boom"}
+
+
+def test_open_pages_do_not_take_the_threads_that_serve_files(
+    live: tuple[LiveServer, BuildState],
+) -> None:
+    server, _ = live
+    streams = [open_stream(server) for _ in range(2)]
+    assert [next_message(s) for s in streams] == [("ready", "0"), ("ready", "0")]
+    # Two file threads, both streams held: files are still served, a third stream is refused.
+    for _ in range(5):
+        assert get(server, "/index.html") == (200, b"<p>the index</p>")
+    assert get(server, "/__rfcdesk/events")[0] == 503
+    # A page that goes away gives its stream back within a tick.
+    streams[0].close()
+    deadline = time.monotonic() + 10
+    third = open_stream(server)
+    while third.status == 503 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        third = open_stream(server)
+    assert (third.status, next_message(third)) == (200, ("ready", "0"))
+    live[1].succeeded()
+    assert next_message(streams[1]) == next_message(third) == ("reload", "1")
+
+
+def test_a_page_rebuilt_within_the_same_second_is_never_a_304(
+    live: tuple[LiveServer, BuildState], tmp_path: Path
+) -> None:
+    server, _ = live
+    index = tmp_path / "site" / "index.html"
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+    connection.request("GET", "/index.html")
+    first = connection.getresponse()
+    last_modified = first.getheader("Last-Modified")
+    assert (first.status, first.getheader("Cache-Control"), first.read()) == (
+        200,
+        "no-store",
+        b"<p>the index</p>",
+    )
+    before = index.stat()
+    index.write_text("<p>the index, rebuilt</p>")
+    os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same second, for sure
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+    connection.request("GET", "/index.html", headers={"If-Modified-Since": str(last_modified)})
+    again = connection.getresponse()
+    assert (again.status, again.read()) == (200, b"<p>the index, rebuilt</p>")
+
+
+# --- the command, as a process ---------------------------------------------------------------
+
+
+def start_serve(
+    folder: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """`rfcdesk serve` on a free loopback port; the process and its ready line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rfcdesk", "serve", str(folder), "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if "serving http://127.0.0.1:" not in line:
+        process.kill()
+        raise AssertionError(f"serve did not start: {line!r} {process.communicate()[1]!r}")
+    return process, line
+
+
+def test_five_hundred_concurrent_requests_all_get_the_page(tmp_path: Path) -> None:
+    folder = shutil.copytree(KLIP, tmp_path / "klip")
+    process, line = start_serve(folder, "-o", str(tmp_path / "site"))
+    try:
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line)[1])  # type: ignore[index]
+        index = (tmp_path / "site" / "index.html").read_bytes()
+        results: list[tuple[int, bytes] | str] = ["not finished"] * 500
+        barrier = threading.Barrier(500, timeout=30)
+
+        def fetch(i: int) -> None:
+            barrier.wait()
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request("GET", "/index.html")
+                response = connection.getresponse()
+                results[i] = (response.status, response.read())
+                connection.close()
+            except OSError as exc:
+                results[i] = repr(exc)
+
+        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(500)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 60
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        failed = [r for r in results if r != (200, index)]
+        assert (len(failed), failed[:3]) == (0, [])
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_serve_removes_its_temporary_folder(tmp_path: Path, stop: int) -> None:
+    folder = shutil.copytree(KLIP, tmp_path / "klip")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process, line = start_serve(folder, env={"TMPDIR": str(scratch)})
+    site = Path(re.search(r" into (.+); serving ", line)[1])  # type: ignore[index]
+    assert site.parent.parent == scratch
+    assert site.parent.name.startswith("rfcdesk-serve-")
+    assert (site / "index.html").is_file()
+    process.send_signal(stop)
+    _, err = process.communicate(timeout=30)
+    assert (process.returncode, err, list(scratch.iterdir())) == (0, "", [])
