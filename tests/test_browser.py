@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -205,3 +206,73 @@ def test_keyboard_reaches_the_filters_and_the_table(page: Page, server: str) -> 
     assert visible_ids(page) == ["KLIP-2", "KLIP-3"]
     page.keyboard.press("Tab")
     expect(page.locator("select[name=author]")).to_be_focused()
+
+
+# --- a rebuild that fails, shown over the open page ------------------------------------------
+
+
+@pytest.fixture
+def klip_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`rfcdesk serve` on a copy of examples/klip that a test may break; yields URL and folder."""
+    folder = shutil.copytree(
+        Path(__file__).resolve().parents[1] / "examples" / "klip", tmp_path / "klip"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rfcdesk", "serve", str(folder), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    found = re.search(r"serving (http://\S+) ", process.stdout.readline())
+    if not found:
+        process.kill()
+        raise AssertionError(f"serve did not start: {process.communicate()!r}")
+    yield found.group(1), folder
+    process.terminate()
+    process.wait(timeout=10)
+
+
+KNOWN_SETTINGS = "(known: ignore, path, scheme, select, stale_days)"
+
+
+def test_a_failed_rebuild_shows_over_the_page_until_a_good_one(
+    browser: Browser, klip_server: tuple[str, Path]
+) -> None:
+    url, folder = klip_server
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url + "index.html")
+    overlay = page.locator("#rfcdesk-build-error")
+    expect(page.locator("#proposals tbody tr").first).to_contain_text("Windowed Joins")
+    expect(overlay).to_have_count(0)
+
+    # A settings file the build refuses, whose bad key is markup: it must show as text.
+    bad_key = "<img src=x onerror=window.pwned=1>"
+    (folder / "rfcdesk.toml").write_text(f'"{bad_key}" = 1\n', "utf-8")
+    message = f"unknown setting '{bad_key}' {KNOWN_SETTINGS}"
+    expect(overlay).to_be_visible(timeout=15000)
+    expect(overlay.locator("h2")).to_have_text("The site did not build")
+    expect(overlay.locator(".build-error-file")).to_have_text("rfcdesk.toml")
+    expect(overlay.locator(".build-error-message")).to_have_text(message)
+    assert overlay.locator("img").count() == 0
+    assert page.evaluate("typeof window.pwned") == "undefined"
+
+    # A page opened while the build is broken shows the failure over the last good build.
+    late = context.new_page()
+    late.goto(url + "index.html")
+    expect(late.locator("#rfcdesk-build-error .build-error-message")).to_have_text(message)
+    expect(late.locator("#proposals tbody tr").first).to_contain_text("Windowed Joins")
+
+    # Fixed, with an edit: both pages reload, without the overlay and with the edit.
+    proposal = folder / "klip-1-windowed-joins.md"
+    proposal.write_text(
+        proposal.read_text("utf-8").replace("Windowed Joins", "Sliding Joins"), "utf-8"
+    )
+    (folder / "rfcdesk.toml").unlink()
+    for opened in (page, late):
+        expect(opened.locator("#proposals tbody tr").first).to_contain_text(
+            "Sliding Joins", timeout=15000
+        )
+        expect(opened.locator("#rfcdesk-build-error")).to_have_count(0)
+    context.close()

@@ -104,10 +104,47 @@ async function search() {
   }
 }
 
+// Under `serve`: reload after a good rebuild; after a failed one, show what failed over the
+// page (which still shows the last good build) until the next good one. The failure is the
+// server's text about the reader's own files, so it goes in as text, never as markup.
+function buildErrorOverlay() {
+  const box = document.createElement("section");
+  box.id = "rfcdesk-build-error";
+  box.className = "build-error";
+  box.setAttribute("role", "alert");
+  const heading = document.createElement("h2");
+  heading.textContent = "The site did not build";
+  const file = document.createElement("p");
+  file.className = "build-error-file";
+  const message = document.createElement("pre");
+  message.className = "build-error-message";
+  const note = document.createElement("p");
+  note.textContent = "This page shows the last good build; it reloads when the folder builds again.";
+  const hide = document.createElement("button");
+  hide.type = "button";
+  hide.textContent = "Hide";
+  hide.addEventListener("click", () => { box.hidden = true; });
+  box.append(heading, file, message, note, hide);
+  document.body.append(box);
+  return box;
+}
+
 function liveReload() {
   if (!document.body.dataset.live) return;
   const events = new EventSource("/__rfcdesk/events");
+  let overlay = null;
   events.addEventListener("reload", () => location.reload());
+  // On (re)connecting to a server whose build is good: drop a failure shown before.
+  events.addEventListener("ready", () => { if (overlay) location.reload(); });
+  events.addEventListener("build-error", (event) => {
+    const failure = JSON.parse(event.data);
+    overlay = overlay || buildErrorOverlay();
+    const file = overlay.querySelector(".build-error-file");
+    file.textContent = failure.file || "";
+    file.hidden = !failure.file;
+    overlay.querySelector(".build-error-message").textContent = failure.message;
+    overlay.hidden = false;
+  });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
