@@ -27,6 +27,7 @@ from rfcdesk.site.serve import (
     BuildState,
     LiveServer,
     Slots,
+    StopSignal,
     failure_of,
     fingerprint,
     is_loopback,
@@ -132,6 +133,31 @@ def test_a_fatal_error_is_one_line_with_its_file(tmp_path: Path) -> None:
     rebuild(build, state, tmp_path, err)
     assert state.current().failure == BuildFailure("unknown setting 'nope'", "rfcdesk.toml")
     assert err.getvalue() == f"rfcdesk: rebuild failed: {message}\n"
+
+
+class GoneTerminal(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_terminal_that_has_gone_away_does_not_stop_the_rebuilds() -> None:
+    state = BuildState()
+    rebuild(broken_build, state, ROOT, GoneTerminal())
+    assert state.current().failure == BuildFailure(f"RuntimeError: Pygments fell over ({BUG})")
+    rebuild(good_build, state, ROOT, GoneTerminal())
+    assert (state.current().generation, state.current().failure) == (1, None)
+
+
+def test_a_stop_signal_interrupts_a_build_but_ends_serving_between_requests() -> None:
+    stop = StopSignal()
+    with pytest.raises(KeyboardInterrupt):
+        stop(signal.SIGTERM, None)  # the first build: nothing to wait for
+    assert stop.requested is False
+    stop.serving = True
+    stop(signal.SIGTERM, None)
+    assert stop.requested is True
+    with pytest.raises(KeyboardInterrupt):
+        stop(signal.SIGINT, None)  # asked twice: at once
 
 
 def test_the_watcher_outlives_a_crashing_build(tmp_path: Path) -> None:
@@ -338,4 +364,41 @@ def test_a_stopped_serve_removes_its_temporary_folder(tmp_path: Path, stop: int)
     assert (site / "index.html").is_file()
     process.send_signal(stop)
     _, err = process.communicate(timeout=30)
+    assert (process.returncode, err, list(scratch.iterdir())) == (0, "", [])
+
+
+def test_sigterm_amid_requests_still_stops_and_cleans_up(tmp_path: Path) -> None:
+    """The signal lands wherever the server is (accepting, starting a thread); it still stops."""
+    folder = shutil.copytree(KLIP, tmp_path / "klip")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process, line = start_serve(folder, env={"TMPDIR": str(scratch)})
+    port = int(re.search(r"http://127\.0\.0\.1:(\d+)/", line)[1])  # type: ignore[index]
+    stopped = threading.Event()
+
+    def keep_asking() -> None:
+        while not stopped.is_set():
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/index.html")
+                connection.getresponse().read()
+                connection.close()
+            except OSError:
+                pass  # refused once the server has stopped
+
+    clients = [threading.Thread(target=keep_asking) for _ in range(20)]
+    for client in clients:
+        client.start()
+    try:
+        time.sleep(0.5)  # traffic under way
+        process.send_signal(signal.SIGTERM)
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    finally:
+        stopped.set()
+        for client in clients:
+            client.join(10)
     assert (process.returncode, err, list(scratch.iterdir())) == (0, "", [])

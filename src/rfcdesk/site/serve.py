@@ -187,18 +187,22 @@ def rebuild(build: Callable[[], BuildResult], state: BuildState, root: Path, err
     try:
         result = build()
     except FatalError as exc:
-        print(f"rfcdesk: rebuild failed: {exc.message}", file=err, flush=True)
         state.failed(failure_of(exc.message, root))
+        _tell(err, f"rfcdesk: rebuild failed: {exc.message}")
     except Exception as exc:
         what = f"{type(exc).__name__}: {exc}"
-        print(f"rfcdesk: rebuild failed: {what} ({BUG})", file=err)
-        traceback.print_exc(file=err)
-        err.flush()
         state.failed(BuildFailure(f"{what} ({BUG})"))
+        _tell(err, f"rfcdesk: rebuild failed: {what} ({BUG})\n{traceback.format_exc().rstrip()}")
     else:
-        pages = ", ".join(result.rendered) or "no proposal page"
-        print(f"rebuilt in {result.seconds:.2f}s ({pages})", file=err, flush=True)
         state.succeeded()
+        pages = ", ".join(result.rendered) or "no proposal page"
+        _tell(err, f"rebuilt in {result.seconds:.2f}s ({pages})")
+
+
+def _tell(err: TextIO, text: str) -> None:
+    """A report on the terminal; a terminal that has gone away must not stop the watcher."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=err, flush=True)
 
 
 def watch(
@@ -265,6 +269,7 @@ class LiveServer(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = LISTEN_BACKLOG
+    timeout = 0.25  # how long `handle_request` waits for one; a stop is noticed this soon
 
     def __init__(
         self,
@@ -278,9 +283,12 @@ class LiveServer(http.server.ThreadingHTTPServer):
 
     def process_request(self, request: Any, client_address: Any) -> None:
         self.slots.take_file()
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), daemon=True
+        )
         try:
-            super().process_request(request, client_address)  # starts the request's thread
-        except BaseException:
+            thread.start()
+        except RuntimeError:  # no thread to give the slot back; an interrupt may have started it
             self.slots.give_back()
             raise
 
@@ -379,30 +387,43 @@ def _handler(
 
 
 def listen(host: str, port: int, output: Path, state: BuildState, slots: Slots) -> LiveServer:
-    """The live server for the site in `output`, bound and ready for `serve_forever`."""
+    """The live server for the site in `output`, bound and ready to handle requests."""
     try:
         return LiveServer((host, port), _handler(output, state, slots), slots)
     except OSError as exc:
         raise FatalError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
+class StopSignal:
+    """Ctrl-C and SIGTERM: an interrupt before serving starts; while serving, the loop's end.
+
+    While serving, the handler only sets a flag that the loop reads between requests: an
+    exception raised from a signal handler can land in a finalizer, where Python drops it,
+    and serve would never stop. A second signal interrupts at once, the usual way.
+    """
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.requested = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if not self.serving or self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+
 @contextlib.contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """Within this block SIGTERM stops serve the way Ctrl-C does, cleaning up on the way out."""
+def _handling(stop: StopSignal) -> Iterator[None]:
+    """Within this block Ctrl-C and SIGTERM go to `stop`."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may handle signals; a caller's thread keeps its own
         return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        # One clean shutdown: a second SIGTERM must not cut the cleanup short.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def run_serve(
@@ -415,7 +436,8 @@ def run_serve(
 ) -> int:
     out = out or sys.stdout
     folder = open_folder(load_config(path), scheme)
-    with _sigterm_interrupts(), tempfile.TemporaryDirectory(prefix="rfcdesk-serve-") as scratch:
+    stop_signal = StopSignal()
+    with _handling(stop_signal), tempfile.TemporaryDirectory(prefix="rfcdesk-serve-") as scratch:
         target = output or Path(scratch) / "site"
         options = BuildOptions(target, live=True)
         stop = threading.Event()
@@ -441,9 +463,12 @@ def run_serve(
             )
             watcher.start()
             _announce(host, server.server_port, result.pages, target, started, out)
+            stop_signal.serving = True
             try:
-                server.serve_forever(poll_interval=0.25)
+                while not stop_signal.requested:
+                    server.handle_request()  # one request, or none in `server.timeout`
             finally:
+                stop_signal.serving = False
                 state.close()
                 server.server_close()
         except KeyboardInterrupt:
