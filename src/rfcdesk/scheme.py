@@ -11,6 +11,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 # "proposal": the field names another proposal (the one that replaces an obsolete one).
 FIELD_KINDS = frozenset(
@@ -34,15 +35,35 @@ _LEADING_STRONG = re.compile(r"^(\*\*|__)(?P<words>[^*_]+?)\1(?=\s|$)")
 
 def clean_value(raw: str) -> str:
     """A field value without the trailing `|`, `_..._` wrappers and surrounding space."""
-    value = raw.strip()
-    if value.endswith("|"):
-        value = value[:-1].rstrip()
+    start, end = value_span(raw)
+    return raw[start:end]
+
+
+def value_span(raw: str) -> tuple[int, int]:
+    """Where `clean_value` finds the value in `raw`: offsets [start, end)."""
+    return _value_spans(raw)[1:]
+
+
+def _value_spans(raw: str) -> tuple[int, int, int]:
+    """Where the value's wrappers end (before a trailing `|`), and the value's span."""
+    start, end = _stripped(raw, 0, len(raw))
+    if end > start and raw[end - 1] == "|":
+        start, end = _stripped(raw, start, end - 1)
+    outer = end
     for _ in range(2):  # `**_x_**` is wrapped twice
-        match = _WRAPPERS.match(value)
+        match = _WRAPPERS.match(raw[start:end])
         if not match or not match.group(1).strip():
             break
-        value = match.group(1).strip()
-    return value
+        start, end = _stripped(raw, start + match.start(1), start + match.end(1))
+    return outer, start, end
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def slugify(title: str, style: str = "kebab") -> str:
@@ -102,6 +123,17 @@ class StatusSpec:
     # A document in this status only points elsewhere (an EIP moved to the ERC repository):
     # its fields, title and sections are not checked.
     stub: bool = False
+
+
+class StatusPhrase(NamedTuple):
+    """Where a written status value says its status (offsets into the value)."""
+
+    status: str  # the canonical name
+    start: int  # the words that say it, with any detail a pattern allows
+    end: int  # ("Implemented (Swift 5.1)")
+    close: int  # where the wrappers around those words close: a remark starts here
+    stop: int  # where the remark ends (== close when there is none)
+    bare: bool  # the words are one of the status's spellings, with no detail
 
 
 @dataclass(frozen=True)
@@ -234,18 +266,35 @@ class Scheme:
         and goes on (`**Implemented (Swift 5.1)** (with modifications)`) is said by the bold
         part. A form matched by a status's pattern is said in the canonical way already.
         """
-        cleaned = clean_value(value)
-        lead = _LEADING_STRONG.match(cleaned)
-        for words in (cleaned, lead["words"].strip() if lead else None):
+        found = self.status_phrase(value)
+        if found is None:
+            return None, clean_value(value)
+        words = value[found.start : found.end]
+        return found.status, (words.rstrip(".") if found.bare else found.status)
+
+    def status_phrase(self, value: str) -> StatusPhrase | None:
+        """Where a written value says its status, or None when it says none.
+
+        The phrase is the whole value without wrappers, or else the bold words it opens
+        with; whatever follows those words' closing `**` is a remark on the status.
+        """
+        outer, start, end = _value_spans(value)
+        lead = _LEADING_STRONG.match(value[start:end])
+        candidates = [(start, end, outer, outer)]
+        if lead:
+            first, last = _stripped(value, start + lead.start("words"), start + lead.end("words"))
+            candidates.append((first, last, start + lead.end(), end))
+        for first, last, close, stop in candidates:
+            words = value[first:last]
             if not words:
                 continue
             found = self.spelling_map.get(fold(words).rstrip("."))
             if found is not None:
-                return found, words.rstrip(".")
+                return StatusPhrase(found, first, last, close, stop, True)
             for regex, name in self.status_regexes:
                 if regex.search(words):
-                    return name, name
-        return None, cleaned
+                    return StatusPhrase(name, first, last, close, stop, False)
+        return None
 
     def moves_from(self, status: str) -> tuple[str, ...]:
         """The statuses the workflow allows after `status` (canonical names)."""
