@@ -9,7 +9,17 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from rfcdesk.config import load_config
-from rfcdesk.edit import Text, field_line_like, insert_line, line_span, set_field
+from rfcdesk.edit import (
+    Text,
+    edit_field,
+    edit_yaml_field,
+    field_line_like,
+    insert_line,
+    line_span,
+    set_field,
+    status_value,
+    yaml_field_line,
+)
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.folder import Folder, open_folder
 from rfcdesk.indexgen import (
@@ -19,10 +29,11 @@ from rfcdesk.indexgen import (
     row_label,
     row_values,
     set_row_status,
+    written_status,
 )
 from rfcdesk.indextable import cells_of
 from rfcdesk.listing import find_proposal
-from rfcdesk.model import Proposal
+from rfcdesk.model import Field, Proposal
 from rfcdesk.parse import parse_proposal, split_lines
 from rfcdesk.report import display_path
 from rfcdesk.scheme import FieldSpec, Scheme
@@ -91,22 +102,52 @@ def run_status(
 def plan_move(
     folder: Folder, proposal: Proposal, written: str, target: str, options: MoveOptions
 ) -> list[FileChange]:
-    """The edited proposal and index; empty when both already say the new status."""
+    """The edited fields file (the document or its sidecar) and index; empty when all
+    already say the new status. `written` is the status as the user typed it."""
     scheme = folder.scheme
-    word = scheme.status_spelling(written) or target
-    full = folder.root / proposal.path
-    before, doc = read_for_edit(full)
-    text = _write_status(doc.body, proposal, scheme, word)
-    text = _write_required(folder, text, proposal, target, options)
-    moved = parse_proposal(proposal.path, text, scheme)
+    fields = _FieldsFile.read(folder.root, proposal, scheme)
+    text = _write_status(fields, written)
+    text = _write_required(folder, fields, text, target, options)
+    moved = fields.parse(text)
     _verify(proposal, moved, scheme, target)
     changes = []
-    if text != doc.body:
-        changes.append(FileChange(full, before, Text(doc.bom, text).encode()))
-    index_change = _index_change(folder, moved, word)
+    if text != fields.doc.body:
+        changes.append(FileChange(fields.path, fields.before, Text(fields.doc.bom, text).encode()))
+    index_change = _index_change(folder, moved, written_status(scheme, moved) or target)
     if index_change is not None:
         changes.append(index_change)
     return changes
+
+
+class _FieldsFile(NamedTuple):
+    """The file a proposal's fields are written in, read for an edit: the document
+    itself, or the YAML sidecar beside it."""
+
+    proposal: Proposal
+    scheme: Scheme
+    path: Path
+    before: bytes | None
+    doc: Text
+    document: str | None  # the document's text, when the fields are in a sidecar
+    yaml_lines: range  # the lines that are YAML: the whole sidecar, or the front matter
+
+    @classmethod
+    def read(cls, root: Path, proposal: Proposal, scheme: Scheme) -> _FieldsFile:
+        path = root / proposal.fields_path
+        before, doc = read_for_edit(path)
+        lines = split_lines(doc.body)
+        if proposal.metadata_path is not None:
+            document = read_for_edit(root / proposal.path)[1].body
+            return cls(proposal, scheme, path, before, doc, document, range(1, len(lines) + 1))
+        front = _front_matter_end(lines) if scheme.markup == "markdown" else 0
+        return cls(proposal, scheme, path, before, doc, None, range(2, max(front, 2)))
+
+    def parse(self, text: str) -> Proposal:
+        """The proposal as it reads with `text` in this file."""
+        path = self.proposal.path
+        if self.document is None:
+            return parse_proposal(path, text, self.scheme)
+        return parse_proposal(path, self.document, self.scheme, (self.proposal.fields_path, text))
 
 
 def _status_spec(scheme: Scheme) -> FieldSpec:
@@ -116,22 +157,38 @@ def _status_spec(scheme: Scheme) -> FieldSpec:
     return spec
 
 
-def _write_status(text: str, proposal: Proposal, scheme: Scheme, word: str) -> str:
-    field = proposal.field(_status_spec(scheme).name)
-    if field is not None:
-        last = field.line + field.raw.count("\n")
-        return set_field(text, field.line, word, last, match_case=True)
-    return _add_field(text, proposal, scheme, _status_spec(scheme).name, word)
+def _write_status(fields: _FieldsFile, written: str) -> str:
+    scheme, text = fields.scheme, fields.doc.body
+    spec = _status_spec(scheme)
+    field = fields.proposal.field(spec.name)
+    if field is None:
+        return _add_field(
+            fields, text, fields.proposal, spec.name, status_value(scheme, "", written)
+        )
+
+    def change(raw: str) -> str:
+        return status_value(scheme, raw, written)
+
+    try:
+        if _in_yaml(fields, field):
+            return edit_yaml_field(text, field.line, field.key, change)
+        return edit_field(text, field.line, change, field.line + field.raw.count("\n"))
+    except FatalError as exc:
+        raise FatalError(f"{fields.proposal.fields_path}: {exc}; nothing was written") from None
 
 
-def _add_field(text: str, proposal: Proposal, scheme: Scheme, key: str, value: str) -> str:
-    """A new field line after the metadata, styled like the last field line."""
-    if proposal.fields:
-        last = max(proposal.fields, key=lambda f: f.line + f.raw.count("\n"))
+def _add_field(fields: _FieldsFile, text: str, proposal: Proposal, key: str, value: str) -> str:
+    """A new field line: at the end of the YAML that holds the fields, else after the
+    metadata, styled like the last field line."""
+    last = _last_field(proposal)
+    if _in_yaml(fields, last):
+        return insert_line(text, fields.yaml_lines.stop - 1, yaml_field_line(key, value))
+    if last is not None:
         style = text[slice(*line_span(text, last.line))]
         return insert_line(
             text, last.line + last.raw.count("\n"), field_line_like(style, key, value)
         )
+    scheme = fields.scheme
     line = f"**{key}**: {value}" if scheme.metadata_style == "inline" else f"- {key}: {value}"
     anchor = _metadata_anchor(text)
     if anchor:
@@ -139,14 +196,30 @@ def _add_field(text: str, proposal: Proposal, scheme: Scheme, key: str, value: s
     return insert_line(insert_line(text, 0, ""), 0, line)
 
 
+def _last_field(proposal: Proposal) -> Field | None:
+    return max(proposal.fields, key=lambda f: f.line + f.raw.count("\n"), default=None)
+
+
+def _in_yaml(fields: _FieldsFile, field: Field | None) -> bool:
+    """Whether a field (or a new one after it) is written in YAML."""
+    if fields.document is not None:
+        return True
+    return field is not None and field.line in fields.yaml_lines
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """The line that closes a front matter block at the top (0: there is none)."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    ends = [n for n in range(2, len(lines) + 1) if lines[n - 1].strip() in ("---", "...")]
+    return ends[0] if ends else 0
+
+
 def _metadata_anchor(text: str) -> int:
     """Where a document without fields gets its first one: after the title heading,
     else after the front matter, else at the top (0)."""
     lines = split_lines(text)
-    start = 0
-    if lines and lines[0].strip() == "---":
-        ends = [n for n in range(2, len(lines) + 1) if lines[n - 1].strip() in ("---", "...")]
-        start = ends[0] if ends else 0
+    start = _front_matter_end(lines)
     for number in range(start + 1, len(lines) + 1):
         stripped = lines[number - 1].strip()
         if stripped:
@@ -155,14 +228,14 @@ def _metadata_anchor(text: str) -> int:
 
 
 def _write_required(
-    folder: Folder, text: str, proposal: Proposal, target: str, options: MoveOptions
+    folder: Folder, fields: _FieldsFile, text: str, target: str, options: MoveOptions
 ) -> str:
     """Fields the new status requires (an obsolete RFC names its successor)."""
-    scheme = folder.scheme
+    scheme, proposal = folder.scheme, fields.proposal
     for spec in scheme.fields:
         if target not in spec.required_when:
             continue
-        current = parse_proposal(proposal.path, text, scheme)
+        current = fields.parse(text)
         present = current.field(spec.name)
         if options.by is None:
             if present is not None and present.value:
@@ -175,12 +248,21 @@ def _write_required(
         if other.path == proposal.path:
             raise FatalError("a proposal cannot replace itself")
         name = scheme.label(other.id) if other.id else other.path
-        value = f"[{name}]({link_target(other.path)})"
-        if present is not None:
-            text = set_field(text, present.line, value, present.line + present.raw.count("\n"))
-        else:
-            text = _add_field(text, current, scheme, spec.name, value)
+        # YAML names the proposal; Markdown links to it.
+        yaml = _in_yaml(fields, present or _last_field(current))
+        value = name if yaml else f"[{name}]({link_target(other.path)})"
+        text = _write_field(fields, text, current, spec.name, value)
     return text
+
+
+def _write_field(fields: _FieldsFile, text: str, current: Proposal, name: str, value: str) -> str:
+    """Set a field to `value`, adding its line when it has none."""
+    present = current.field(name)
+    if present is None:
+        return _add_field(fields, text, current, name, value)
+    if _in_yaml(fields, present):
+        return edit_yaml_field(text, present.line, present.key, lambda _old: value)
+    return set_field(text, present.line, value, present.line + present.raw.count("\n"))
 
 
 def _verify(old: Proposal, new: Proposal, scheme: Scheme, target: str) -> None:
@@ -192,7 +274,7 @@ def _verify(old: Proposal, new: Proposal, scheme: Scheme, target: str) -> None:
 
     if new.status != target or kept(old) != kept(new) or old.title != new.title:
         raise FatalError(
-            f"{old.path}: the edited document would not read as intended (status "
+            f"{old.fields_path}: the edited file would not read as intended (status "
             f"{new.status!r}); nothing was written. Please report this as a bug"
         )
 
