@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -11,11 +13,14 @@ from pathlib import Path
 import pytest
 
 from rfcdesk.config import load_config
-from rfcdesk.folder import open_folder
+from rfcdesk.errors import FatalError
+from rfcdesk.folder import Folder, open_folder, parse_file
 from rfcdesk.indextable import cells_of
-from rfcdesk.move import MoveOptions, run_status
+from rfcdesk.move import MoveOptions, plan_move, run_status
 from rfcdesk.reindex import run_index
 from rfcdesk.scheme import Scheme
+from rfcdesk.workers import parallel_map
+from rfcdesk.writer import apply_changes
 
 
 def _other_status(scheme: Scheme, current: str | None) -> str:
@@ -85,6 +90,122 @@ def test_set_a_status_and_set_it_back(corpora: Path, tmp_path: Path, corpus: str
         "wescale": {"restored": 0, "inserted": 11, "replaced": 0},
     }
     assert checked == expected[corpus]
+
+
+# Proposals whose status the corpus's built-in scheme reads (the counts of
+# test_corpora_schemes.STATUS_COUNTS, established by reading the files), and those that
+# cannot be set back: six KEPs say `status: replaced` with no `superseded-by` key in their
+# kep.yaml, and the kep scheme requires one when a KEP moves to `replaced` (grep over
+# `^status: replaced` and `^superseded-by` in every kep.yaml). The KLIPs, whose folder has
+# an index, are round-tripped above through the command. The other corpora have no
+# built-in scheme that reads a status in them.
+ROUND_TRIPS = {"peps": 735, "eips": 949, "swift-evolution": 569, "keps": 649}
+NEEDS_SUPERSEDED_BY = {
+    "keps": [
+        "sig-auth/3130-kms-observability/kep.yaml",
+        "sig-cloud-provider/2133-out-of-tree-credential-provider/kep.yaml",
+        "sig-cluster-lifecycle/kubeadm/1177-kubeadm-with-kustomize/kep.yaml",
+        "sig-multicluster/5339-clusterprofile-plugin-credentials/kep.yaml",
+        "sig-network/536-topology-aware-routing/kep.yaml",
+        "sig-storage/2451-service-account-token-volumes/kep.yaml",
+    ]
+}
+# How many proposals of each corpus go through `rfcdesk status` itself (each call reads
+# the folder again); every proposal goes through the same plan and writer, on one read of
+# the folder, spread over the cores (a PEP takes a docutils parse per step).
+COMMAND_SAMPLE = 6
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    found = {}
+    for top, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(top) / name
+            found[path.relative_to(root).as_posix()] = path.read_bytes()
+    return found
+
+
+@functools.cache
+def _opened(root: Path) -> Folder:
+    """The folder as first read, in this process (worker processes inherit or reread it)."""
+    return open_folder(load_config(root))
+
+
+def _written_statuses(opened: Folder) -> dict[str, str]:
+    """Each proposal with a status the scheme reads: its status value as written."""
+    spec = opened.scheme.field_of_kind("status")
+    assert spec is not None
+    written = {}
+    for proposal in opened.proposals:
+        field = proposal.field(spec.name)
+        if proposal.status is not None and field is not None:
+            written[proposal.path] = field.value
+    return written
+
+
+def _away_and_back(root: Path, item: tuple[str, str]) -> str | None:
+    """Set another status on a proposal, then its status as written; why not, if refused."""
+    path, back = item
+    folder = _opened(root)
+    scheme = folder.scheme
+    proposal = next(p for p in folder.proposals if p.path == path)
+    target = _other_status(scheme, proposal.status)
+    force = MoveOptions(force=True)
+    changes = plan_move(folder, proposal, target, target, force)
+    assert [c.path for c in changes] == [root / proposal.fields_path], path
+    apply_changes(changes)
+    moved = parse_file(root, path, scheme)
+    assert moved.status == target, path
+    try:
+        changes = plan_move(folder, moved, back, scheme.canonical_status(back) or "", force)
+    except FatalError as exc:
+        return str(exc)
+    apply_changes(changes)
+    return None
+
+
+@pytest.mark.parametrize("corpus", sorted(ROUND_TRIPS))
+def test_every_status_set_away_and_back_is_byte_identical(
+    corpora: Path, tmp_path: Path, corpus: str
+) -> None:
+    folder = tmp_path / corpus
+    shutil.copytree(corpora / corpus, folder)
+    original = _files(corpora / corpus)
+    opened = _opened(folder)
+    scheme = opened.scheme
+    # Each move touches only its proposal's own files: proposals can move side by side.
+    assert opened.index_table is None
+    written = _written_statuses(opened)
+    assert len(written) == ROUND_TRIPS[corpus]
+    refused = NEEDS_SUPERSEDED_BY.get(corpus, [])
+    by_path = {p.path: p for p in opened.proposals}
+
+    # A sample through the command, which reads the folder for every call.
+    sample = [path for path in sorted(written) if by_path[path].fields_path not in refused]
+    force = MoveOptions(force=True)
+    for path in sample[:: len(sample) // COMMAND_SAMPLE][:COMMAND_SAMPLE]:
+        proposal = by_path[path]
+        target = _other_status(scheme, proposal.status)
+        assert run_status(folder, path, target, force, io.StringIO()) == 0
+        assert (folder / proposal.fields_path).read_bytes() != original[proposal.fields_path]
+        assert run_status(folder, path, written[path], force, io.StringIO()) == 0
+        for name in {proposal.path, proposal.fields_path}:
+            assert (folder / name).read_bytes() == original[name], name
+
+    # Every proposal, away and back.
+    move = functools.partial(_away_and_back, folder)
+    outcomes = dict(
+        zip(written, parallel_map(move, list(written.items()), None, 200, 16), strict=True)
+    )
+    needs = sorted(by_path[path].fields_path for path, why in outcomes.items() if why)
+    assert needs == refused
+    assert all("needs the field `superseded-by`" in why for why in outcomes.values() if why)
+    now = _files(folder)
+    assert sorted(now) == sorted(original)  # no file created or left behind
+    differ = sorted(name for name, data in now.items() if data != original[name])
+    assert differ == refused  # left at the status they moved to
+    restored = [path for path, why in outcomes.items() if why is None]
+    assert len(restored) == ROUND_TRIPS[corpus] - len(refused)
 
 
 def _releases(readme: str) -> dict[str, tuple[str, str]]:
