@@ -47,7 +47,7 @@ def parse(text: str, skip_lines: int = 0) -> Outline:
     for section in tree.findall(nodes.section):
         title = section[0]
         line = _title_line(title, lines)
-        level = _depth(section)
+        level = section_depth(section)
         headings.append(Heading(level, title.astext().strip(), line, 1))
         blocks_after.append(_blocks(section))
     order = sorted(range(len(headings)), key=lambda i: headings[i].line)
@@ -83,7 +83,8 @@ def _title_line(title: Any, lines: list[str]) -> int:
     return line
 
 
-def _depth(section: Any) -> int:
+def section_depth(section: Any) -> int:
+    """A section's level: 1 for a top-level section, one more for each section around it."""
     depth, parent = 1, section.parent
     while parent is not None:
         if isinstance(parent, nodes.section):

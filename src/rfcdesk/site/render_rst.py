@@ -15,6 +15,7 @@ from docutils.core import publish_doctree, publish_from_doctree
 from docutils.writers.html5_polyglot import Writer
 
 from rfcdesk.parse import match_field_line
+from rfcdesk.rst import section_depth
 from rfcdesk.site.render import Heading, Rendered, Resolver, relocate, sanitize
 
 _SETTINGS = {
@@ -75,13 +76,9 @@ def _retarget(node: Any, attr: str, path: str, resolve: Resolver, assets: set[st
 
 
 def _heading(section: Any) -> Heading:
-    depth, parent = 2, section.parent
-    while parent is not None:
-        if isinstance(parent, nodes.section):
-            depth += 1
-        parent = parent.parent
+    # The page's title is its h1: a top-level section is an h2, as `initial_header_level`.
     ids = section.get("ids") or [""]
-    return Heading(min(depth, 6), section[0].astext().strip(), ids[0])
+    return Heading(min(section_depth(section) + 1, 6), section[0].astext().strip(), ids[0])
 
 
 def _body(document: str) -> str:
