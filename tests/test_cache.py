@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rfcdesk import cache
+from rfcdesk.edge import cache
 
 
 def _file(folder: Path, name: str, size: int, age: int) -> Path:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import yaml
 
-from rfcdesk.check import diagnose
-from rfcdesk.config import load_config
-from rfcdesk.folder import Folder, open_folder
+from rfcdesk.commands.check import diagnose
 from rfcdesk.model import Diagnostic
-from rfcdesk.parse import parse_proposal
-from rfcdesk.schemefile import builtin_scheme
+from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.proposal import parse_proposal
+from rfcdesk.read.settings import load_config
+from rfcdesk.scheme.load import builtin_scheme
 
 
 def _open(path: Path) -> tuple[Folder, list[Diagnostic]]:

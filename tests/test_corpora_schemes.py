@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA
-from rfcdesk.check import diagnose
-from rfcdesk.config import load_config
-from rfcdesk.folder import Folder, open_folder
-from rfcdesk.init import InitOptions, run_init
+from rfcdesk.commands.check import diagnose
+from rfcdesk.commands.init import InitOptions, run_init
 from rfcdesk.model import Diagnostic, Severity
-from rfcdesk.schemefile import BUILTIN_NAMES
+from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.settings import load_config
+from rfcdesk.scheme.load import BUILTIN_NAMES
 
 SCHEMES = {
     "peps": "pep",

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from rfcdesk.config import load_config
+from rfcdesk.commands.index import run_index
+from rfcdesk.commands.status import MoveOptions, plan_move, run_status
+from rfcdesk.edge.workers import parallel_map
+from rfcdesk.edit.table import cells_of
+from rfcdesk.edit.writer import apply_changes
 from rfcdesk.errors import FatalError
-from rfcdesk.folder import Folder, open_folder, parse_file
-from rfcdesk.indextable import cells_of
-from rfcdesk.move import MoveOptions, plan_move, run_status
-from rfcdesk.reindex import run_index
-from rfcdesk.scheme import Scheme
-from rfcdesk.workers import parallel_map
-from rfcdesk.writer import apply_changes
+from rfcdesk.read.folder import Folder, open_folder, parse_file
+from rfcdesk.read.settings import load_config
+from rfcdesk.scheme.model import Scheme
 
 
 def _other_status(scheme: Scheme, current: str | None) -> str:
@@ -246,7 +246,7 @@ def test_index_fixes_the_ksql_drift_and_keeps_release_columns(
     line = next(x for x in after.splitlines() if "KLIP-17:" in x)
     assert cells_of(line)[0] == "KLIP-17: Remove 'INSERT INTO' in favour of SQL Union *(no file)*"
 
-    from rfcdesk.check import CheckOptions, run_check
+    from rfcdesk.commands.check import CheckOptions, run_check
 
     out = io.StringIO()
     assert run_check(folder, CheckOptions(select=("I",), use_cache=False), out) == 0

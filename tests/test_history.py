@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA, write_files
-from rfcdesk import lifecycle
-from rfcdesk.config import load_config
-from rfcdesk.folder import open_folder
-from rfcdesk.lifecycle import FolderHistory, load_history
-from rfcdesk.numbering import numbers_on_branches
-from rfcdesk.timeline import Timeline
+from rfcdesk.history import load as lifecycle
+from rfcdesk.history.load import FolderHistory, load_history
+from rfcdesk.history.timeline import Timeline
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.numbers import numbers_on_branches
+from rfcdesk.read.settings import load_config
 from test_cli import run
 from test_workflow import EXAMPLES, git, repo_with
 

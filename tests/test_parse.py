@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rfcdesk.model import Field
-from rfcdesk.parse import parse_proposal
-from rfcdesk.schemefile import builtin_scheme
+from rfcdesk.read.proposal import parse_proposal
+from rfcdesk.scheme.load import builtin_scheme
 
 KLIP = builtin_scheme("klip")
 RFC = builtin_scheme("rfc")

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 
 from conftest import ROOT, write_files
-from rfcdesk.check import CheckOptions, run_check
+from rfcdesk.commands.check import CheckOptions, run_check
 from rfcdesk.rules import load_all
 
 DOC = ROOT / "docs" / "rules.md"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from rfcdesk.edit.writer import FileChange, apply_changes
 from rfcdesk.errors import FatalError
-from rfcdesk.writer import FileChange, apply_changes
 from test_workflow import git
 
 RFCDESK = [sys.executable, "-m", "rfcdesk"]
@@ -65,7 +65,7 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> 
 _WRITER = """
 import sys
 from pathlib import Path
-from rfcdesk.writer import FileChange, apply_changes
+from rfcdesk.edit.writer import FileChange, apply_changes
 target = Path(sys.argv[1])
 old = target.read_bytes()
 print("ready", flush=True)

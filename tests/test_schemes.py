@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from conftest import write_files
 from rfcdesk.cli import main
-from rfcdesk.config import load_config
-from rfcdesk.folder import open_folder
-from rfcdesk.schemefile import BUILTIN_NAMES, builtin_scheme_text, json_schema, locate
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.settings import load_config
+from rfcdesk.scheme.load import BUILTIN_NAMES, builtin_scheme_text, json_schema, locate
 
 
 @pytest.mark.parametrize("name", BUILTIN_NAMES)

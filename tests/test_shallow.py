@@ -21,9 +21,9 @@ from click.testing import CliRunner
 
 from conftest import CORPORA
 from rfcdesk.cli import main
-from rfcdesk.config import load_config
-from rfcdesk.folder import open_folder
-from rfcdesk.lifecycle import FolderHistory, load_history
+from rfcdesk.history.load import FolderHistory, load_history
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.settings import load_config
 from test_history import Repo, clone, events, history_of, klip
 
 NOTE = "rfcdesk: history is shallow: dates before {day} are unknown (git fetch --unshallow)\n"

@@ -16,8 +16,8 @@ import jsonschema
 import pytest
 
 from conftest import write_files
-from rfcdesk.config import load_config
-from rfcdesk.folder import open_folder
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.settings import load_config
 from rfcdesk.site.build import BuildOptions, build_site
 from rfcdesk.site.export import schema_text
 from rfcdesk.site.render import render

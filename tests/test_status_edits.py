@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import write_files
-from rfcdesk.edit import status_value
+from rfcdesk.commands.status import MoveOptions, run_status
+from rfcdesk.edit.text import status_value
 from rfcdesk.errors import FatalError
-from rfcdesk.move import MoveOptions, run_status
-from rfcdesk.schemefile import resolve_scheme
+from rfcdesk.scheme.load import resolve_scheme
 
 SWIFT = MoveOptions(force=True, scheme="swift-evolution")
 SE_0001 = "0001-keywords-as-argument-labels.md"

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from rfcdesk.config import load_config
-from rfcdesk.folder import open_folder
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.settings import load_config
 from rfcdesk.site.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent

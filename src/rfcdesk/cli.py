@@ -11,23 +11,23 @@ from typing import Any
 import click
 
 from rfcdesk import __version__
-from rfcdesk.author import NewOptions, run_new
-from rfcdesk.catalog import run_schemes
-from rfcdesk.check import CheckOptions, run_check
+from rfcdesk.commands.check import CheckOptions, run_check
+from rfcdesk.commands.history import run_history
+from rfcdesk.commands.index import run_index
+from rfcdesk.commands.init import InitOptions, run_init
+from rfcdesk.commands.list import run_list, run_show
+from rfcdesk.commands.new import NewOptions, run_new
+from rfcdesk.commands.renumber import run_renumber
+from rfcdesk.commands.schemes import run_schemes
+from rfcdesk.commands.stats import run_stats
+from rfcdesk.commands.status import MoveOptions, run_status
 from rfcdesk.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, FatalError, crash_log
-from rfcdesk.history import run_history
-from rfcdesk.init import InitOptions, run_init
-from rfcdesk.listing import run_list, run_show
-from rfcdesk.move import MoveOptions, run_status
-from rfcdesk.reindex import run_index
-from rfcdesk.renumber import run_renumber
-from rfcdesk.report import PrintableStream
+from rfcdesk.report.formats import PrintableStream
 from rfcdesk.rules import load_all
-from rfcdesk.schemefile import BUILTIN_NAMES
+from rfcdesk.scheme.load import BUILTIN_NAMES
 from rfcdesk.site.build import BuildOptions, run_build
 from rfcdesk.site.export import run_export
 from rfcdesk.site.serve import run_serve
-from rfcdesk.stats import run_stats
 
 _PATH = click.argument("path", default=".", type=click.Path(path_type=Path))
 _SCHEME = click.option(

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Union
 
-from rfcdesk.index import IndexTable
 from rfcdesk.model import Diagnostic, Proposal, Severity
-from rfcdesk.scheme import Scheme
-from rfcdesk.template import TemplateInfo
+from rfcdesk.read.index import IndexTable
+from rfcdesk.read.template import TemplateInfo
+from rfcdesk.scheme.model import Scheme
 
 
 class Finding(NamedTuple):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from rfcdesk.model import Field, Proposal, Severity
 from rfcdesk.rules import Context, Finding, is_stub, register
-from rfcdesk.scheme import ISO_DATE, Scheme, fold
+from rfcdesk.scheme.model import ISO_DATE, Scheme, fold
 
 _LINKISH = re.compile(r"://|^#\d+|\]\(|^<?[\w.-]+@|^\d+$|#\d+")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

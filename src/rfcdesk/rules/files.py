@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
 from rfcdesk.rules import Context, Finding, declare, register
-from rfcdesk.scheme import slugify
+from rfcdesk.scheme.model import slugify
 
 declare("F001", "empty-file", "The file is empty.")
 declare("F002", "binary-file", "The file holds binary data, not Markdown.")

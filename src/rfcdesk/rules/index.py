@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rfcdesk.index import IndexRow
 from rfcdesk.model import Proposal, Severity
+from rfcdesk.read.index import IndexRow
 from rfcdesk.rules import Context, Finding, register
 from rfcdesk.rules.links import local_target
 

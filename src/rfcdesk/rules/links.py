@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
+from rfcdesk.edge.files import glob_regex
 from rfcdesk.model import Link, Proposal, Severity
-from rfcdesk.repo import glob_regex
 from rfcdesk.rules import Context, Finding, register
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

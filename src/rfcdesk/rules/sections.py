@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
 from rfcdesk.rules import Context, Finding, is_stub, register
-from rfcdesk.scheme import fold
+from rfcdesk.scheme.model import fold
 
 
 @register("S001", "missing-section", "A required section is missing.", Severity.WARNING)

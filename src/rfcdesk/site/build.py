@@ -26,15 +26,16 @@ from typing import Any, NamedTuple, TextIO
 import jinja2
 
 from rfcdesk import __version__
-from rfcdesk.check import configured_diagnostics
-from rfcdesk.config import load_config
+from rfcdesk.commands.check import configured_diagnostics
+from rfcdesk.commands.history import describe
+from rfcdesk.edge.files import contained, read_document, walk
+from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.folder import Folder, open_folder
-from rfcdesk.history import describe
-from rfcdesk.lifecycle import FolderHistory, load_history, shallow_note
+from rfcdesk.history.load import FolderHistory, load_history, shallow_note
 from rfcdesk.model import Diagnostic
-from rfcdesk.repo import contained, read_document, walk
-from rfcdesk.report import display_path
+from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.settings import load_config
+from rfcdesk.report.formats import display_path
 from rfcdesk.rules.links import local_target
 from rfcdesk.site import charts
 from rfcdesk.site.collect import Entry, Facets, collect, facets
@@ -42,7 +43,6 @@ from rfcdesk.site.export import document, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
 from rfcdesk.site.render_rst import render_rst
-from rfcdesk.workers import parallel_map
 
 MANIFEST = ".rfcdesk-build.json"
 MANIFEST_FORMAT = 2

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import NamedTuple
 
+from rfcdesk.commands.stats import days_between
 from rfcdesk.site.collect import Entry
-from rfcdesk.stats import days_between
 
 ROW = 26  # height of a bar in a horizontal chart
 LABEL = 170  # width kept for labels on the left

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from rfcdesk.folder import Folder
-from rfcdesk.lifecycle import FolderHistory
-from rfcdesk.listing import field_value
+from rfcdesk.commands.list import field_value
+from rfcdesk.history.load import FolderHistory
+from rfcdesk.history.timeline import Event, Timeline
 from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.read.folder import Folder
 from rfcdesk.rules.links import local_target
-from rfcdesk.timeline import Event, Timeline
 
 _PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\n)\s*")
 _URL = re.compile(r"https?://[^\s<>()|]+")

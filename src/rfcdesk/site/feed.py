@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
+from rfcdesk.history.timeline import Event
 from rfcdesk.site.collect import Entry
-from rfcdesk.timeline import Event
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100

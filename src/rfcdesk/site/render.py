@@ -21,7 +21,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 
-from rfcdesk.parse import github_anchor
+from rfcdesk.read.proposal import github_anchor
 
 _TAGS = nh3.ALLOWED_TAGS | {"input"}
 _ATTRIBUTES = {

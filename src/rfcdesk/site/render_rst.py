@@ -14,8 +14,8 @@ from docutils import nodes
 from docutils.core import publish_doctree, publish_from_doctree
 from docutils.writers.html5_polyglot import Writer
 
-from rfcdesk.parse import match_field_line
-from rfcdesk.rst import section_depth
+from rfcdesk.read.proposal import match_field_line
+from rfcdesk.read.rst import section_depth
 from rfcdesk.site.render import Heading, Rendered, Resolver, relocate, sanitize
 
 _SETTINGS = {

@@ -30,9 +30,9 @@ from types import FrameType
 from typing import Any, NamedTuple, TextIO
 from urllib.parse import unquote, urlsplit
 
-from rfcdesk.config import load_config
 from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.folder import open_folder
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.settings import load_config
 from rfcdesk.site.build import BuildOptions, BuildResult, build_site
 
 EVENTS_PATH = "/__rfcdesk/events"

@@ -1,0 +1,1 @@
+"""One module per command: each parses nothing, does its job and returns an exit code."""

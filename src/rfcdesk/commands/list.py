@@ -1,0 +1,193 @@
+"""`rfcdesk list` and `rfcdesk show`: what the folder holds, and one proposal in detail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from rfcdesk.commands.check import diagnose
+from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from rfcdesk.history.load import FolderHistory, load_history, shallow_note
+from rfcdesk.history.timeline import Timeline
+from rfcdesk.model import Proposal
+from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.settings import load_config
+from rfcdesk.report.formats import display_path
+from rfcdesk.scheme.model import fold
+
+COLUMNS = ("id", "title", "status", "authors", "path", "created", "updated", "status_since")
+
+
+def field_value(folder: Folder, proposal: Proposal, kind: str) -> str | None:
+    """The value of the proposal's field of this kind ("status", "people"...), if it has one."""
+    spec = folder.scheme.field_of_kind(kind)
+    found = proposal.field(spec.name) if spec else None
+    return found.value if found else None
+
+
+def _authors(folder: Folder, proposal: Proposal) -> str:
+    return field_value(folder, proposal, "people") or ""
+
+
+def proposal_record(
+    folder: Folder, proposal: Proposal, timeline: Timeline | None = None
+) -> dict[str, Any]:
+    """A proposal as plain data, for JSON and CSV; dates are None where git cannot tell."""
+    return {
+        "id": folder.scheme.label(proposal.id) if proposal.id else None,
+        "number": proposal.number,
+        "title": proposal.title,
+        "status": proposal.status,
+        "status_written": field_value(folder, proposal, "status"),
+        "authors": _authors(folder, proposal),
+        "path": proposal.path,
+        "fields": {f.name: f.value for f in proposal.fields},
+        "created": timeline.created if timeline else None,
+        "updated": timeline.updated if timeline else None,
+        "status_since": timeline.status_since() if timeline else None,
+    }
+
+
+def select_proposals(folder: Folder, status: str | None, author: str | None) -> list[Proposal]:
+    wanted = None
+    if status is not None:
+        wanted = folder.scheme.canonical_status(status)
+        if wanted is None:
+            names = ", ".join(s.name for s in folder.scheme.statuses)
+            raise FatalError(
+                f"`{status}` is not a {folder.scheme.name} status; use one of: {names}"
+            )
+    chosen = [
+        p
+        for p in folder.proposals
+        if (wanted is None or p.status == wanted)
+        and (author is None or fold(author) in fold(_authors(folder, p)))
+    ]
+    return sorted(chosen, key=lambda p: (folder.scheme.sort_key(p.id), p.path))
+
+
+def run_list(
+    path: Path,
+    status: str | None = None,
+    author: str | None = None,
+    output_format: str = "table",
+    scheme: str | None = None,
+    out: TextIO | None = None,
+) -> int:
+    out = out or sys.stdout
+    folder = open_folder(load_config(path), scheme)
+    history = load_history(folder)
+    records = [
+        proposal_record(folder, p, history.timeline(p.path))
+        for p in select_proposals(folder, status, author)
+    ]
+    if output_format == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
+    elif output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for r in records:
+            writer.writerow([r[c] or "" for c in COLUMNS])
+        out.write(buffer.getvalue())
+    else:
+        _print_table(records, history, out)
+        print(f"{len(records)} of {len(folder.proposals)} proposals", file=out)
+    if not history.known:
+        print(f"rfcdesk: no dates: {folder.root} is {history.reason}", file=sys.stderr)
+    note = shallow_note(history.shallow_before)
+    if note:
+        print(f"rfcdesk: {note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _day(date: str | None) -> str:
+    return date[:10] if date else "-"
+
+
+def _print_table(records: list[dict[str, Any]], history: FolderHistory, out: TextIO) -> None:
+    header: tuple[str, ...] = ("ID", "Title", "Status", "Authors")
+    if history.known:
+        header += ("Created", "Status since")
+    rows = []
+    for r in records:
+        status = r["status"] or (f"? {r['status_written']}" if r["status_written"] else "-")
+        row: tuple[str, ...] = (
+            r["id"] or r["path"],
+            r["title"] or "-",
+            status,
+            r["authors"] or "-",
+        )
+        if history.known:
+            timeline = history.timeline(r["path"])
+            # Before a shallow history begins nothing is known; without a timeline the
+            # file was never committed.
+            before = timeline.shallow_before if timeline else None
+            unknown = f"< {_day(before)}" if before else "uncommitted" if timeline else "-"
+            since = _day(r["status_since"]) if r["status_since"] else unknown
+            row += (_day(r["created"]) if r["created"] else unknown, since)
+        rows.append(row)
+    out.write(_table(header, rows))
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    """Columns padded to their widest cell; plain text, fast for thousands of rows."""
+    widths = [max([len(header[i]), *(len(r[i]) for r in rows)]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def find_proposal(folder: Folder, wanted: str) -> Proposal:
+    """A proposal by id ("12", "KLIP-12"), file name, or an unambiguous part of one."""
+    key = fold(wanted).removesuffix(".md")
+    label_prefix = fold(folder.scheme.label("")).rstrip("-_ ")
+    stripped = key.removeprefix(label_prefix).lstrip("-_ ") if label_prefix else key
+    if stripped.isdigit():
+        stripped = str(int(stripped))
+    by_id = [p for p in folder.proposals if p.id is not None and fold(p.id) in (key, stripped)]
+    by_name = [p for p in folder.proposals if fold(p.path).removesuffix(".md") == key]
+    for found in (by_id, by_name):
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise FatalError(
+                f"`{wanted}` names {len(found)} proposals: {', '.join(p.path for p in found)}",
+                EXIT_FINDINGS,
+            )
+    partial = [p for p in folder.proposals if key in fold(p.path)]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        raise FatalError(
+            f"`{wanted}` matches {len(partial)} proposals: {', '.join(p.path for p in partial)}",
+            EXIT_FINDINGS,
+        )
+    raise FatalError(f"no proposal `{wanted}` in {folder.root}", EXIT_FINDINGS)
+
+
+def run_show(path: Path, wanted: str, scheme: str | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    folder = open_folder(load_config(path), scheme)
+    proposal = find_proposal(folder, wanted)
+    label = folder.scheme.label(proposal.id) if proposal.id else proposal.path
+    print(f"{label}: {proposal.title or '(no title)'}", file=out)
+    print(f"  file    {display_path(folder.root, proposal.path)}", file=out)
+    print(f"  status  {proposal.status or '-'}", file=out)
+    print("Fields", file=out)
+    for f in proposal.fields:
+        print(f"  {f.line:>4}  {f.name}: {f.value}", file=out)
+    print("Sections", file=out)
+    for s in proposal.sections:
+        print(f"  {s.line:>4}  {'  ' * (s.level - 1)}{s.title}", file=out)
+    diagnostics = [d for d in diagnose(folder) if d.path == proposal.path]
+    print(f"Diagnostics ({len(diagnostics)})", file=out)
+    for d in diagnostics:
+        print(f"  {d.line:>4}:{d.col:<3} {d.code} {d.message} [{d.name}]", file=out)
+    return EXIT_OK

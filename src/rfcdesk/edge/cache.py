@@ -1,0 +1,128 @@
+"""A cache of parsed proposals, so that a second run reads only what changed.
+
+One pickle per (folder, scheme): file name -> ((size, mtime_ns, ...), Proposal). It lives under
+$RFCDESK_CACHE_DIR, else $XDG_CACHE_HOME/rfcdesk, else ~/.cache/rfcdesk, never inside the
+user's repository. A cache that cannot be read is ignored; one that cannot be written is
+skipped: the cache only ever saves time. The folder is kept under a size limit, the files
+used longest ago removed first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+from rfcdesk import __version__
+from rfcdesk.model import Diagnostic, Proposal
+from rfcdesk.scheme.model import Scheme
+
+FORMAT = 2
+# The cache folder is kept under this many bytes ($RFCDESK_CACHE_MAX_MB to change it): the
+# files used longest ago go first.
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+Entries = dict[str, tuple[tuple[int, ...], Proposal]]  # path -> (stat key, proposal)
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("RFCDESK_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rfcdesk"
+
+
+def keyed_file(kind: str, *parts: str) -> Path:
+    """The cache file for one kind of data under a key made of `parts` (and our version)."""
+    key = "\0".join((kind, str(FORMAT), __version__, *parts))
+    return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.{kind}.pickle"
+
+
+def cache_file(root: Path, scheme: Scheme) -> Path:
+    key = f"{FORMAT}\0{__version__}\0{root.resolve()}\0{scheme!r}"
+    return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".pickle")
+
+
+class Result(NamedTuple):
+    """A whole check's outcome, reused while no file in the folder changed."""
+
+    key: str
+    diagnostics: list[Diagnostic]
+    files: int
+    outside: dict[str, bool]  # link targets outside the folder, and whether they existed
+
+
+def result_file(root: Path) -> Path:
+    key = f"result\0{FORMAT}\0{__version__}\0{root.resolve()}"
+    return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".result.pickle")
+
+
+def load_result(root: Path, key: str) -> Result | None:
+    """The stored result for this key, if every outside link target is as it was."""
+    data = load_any(result_file(root))
+    if not isinstance(data, Result) or data.key != key:
+        return None
+    if any((root / path).exists() != existed for path, existed in data.outside.items()):
+        return None
+    return data
+
+
+def save_result(root: Path, result: Result) -> None:
+    save(result_file(root), result)
+
+
+def load_any(path: Path) -> object:
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+    except Exception:  # a missing, truncated or foreign cache is no cache
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: the last to be pruned
+    return data
+
+
+def load(path: Path) -> Entries:
+    data = load_any(path)
+    return data if isinstance(data, dict) else {}
+
+
+def save(path: Path, entries: object) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        return
+    prune(path.parent, max_bytes(), keep=path)
+
+
+def max_bytes() -> int:
+    configured = os.environ.get("RFCDESK_CACHE_MAX_MB", "")
+    return int(configured) * 1024 * 1024 if configured.isdigit() else DEFAULT_MAX_BYTES
+
+
+def prune(folder: Path, limit: int, keep: Path | None = None) -> None:
+    """Remove the cache files used longest ago until the folder holds at most `limit` bytes
+    (never `keep`, the file just written)."""
+    files = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False) and entry.name.endswith(".pickle"):
+                st = entry.stat(follow_symlinks=False)
+                files.append((st.st_mtime_ns, st.st_size, entry.path))
+    total = sum(size for _, size, _ in files)
+    for _, size, name in sorted(files):
+        if total <= limit:
+            break
+        if keep is not None and name == str(keep):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+            total -= size

@@ -1,0 +1,1 @@
+"""Edits that keep every byte they do not mean to change, and the one writer of a user's files."""

@@ -1,0 +1,2 @@
+"""Reading a proposal folder: settings, Markdown and reST, proposals, the template, the
+index table as written, the numbers in use."""

@@ -1,0 +1,261 @@
+"""Open a proposal folder: pick the scheme, read the template and index, load proposals.
+
+This is the read pipeline every command shares: list -> read -> parse (in parallel, from
+the cache when a file has not changed) -> a Folder value the rules and reports work on.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import posixpath
+from pathlib import Path
+from typing import NamedTuple
+
+from rfcdesk.edge import cache
+from rfcdesk.edge.files import (
+    Listing,
+    contained,
+    glob_depth,
+    list_files,
+    list_tree,
+    read_document,
+    repository_root,
+    select_files,
+    walk,
+)
+from rfcdesk.edge.workers import parallel_map
+from rfcdesk.errors import FatalError
+from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.read.index import IndexTable, parse_index
+from rfcdesk.read.proposal import parse_proposal, suppressions, unreadable
+from rfcdesk.read.settings import Config
+from rfcdesk.read.template import TemplateInfo, template_info
+from rfcdesk.rules import Context
+from rfcdesk.scheme.detect import best_fit, detection_depth, rank_schemes
+from rfcdesk.scheme.load import BUILTIN_NAMES, resolve_scheme
+from rfcdesk.scheme.model import Scheme
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+_CHUNK = 64
+
+
+class Folder(NamedTuple):
+    root: Path
+    scheme: Scheme
+    template: TemplateInfo
+    proposals: tuple[Proposal, ...]
+    index_table: IndexTable | None
+    index_suppressed: frozenset[str]
+    extra: tuple[Diagnostic, ...]  # problems with the template or index files themselves
+
+    def exists(self, path: str) -> bool:
+        """Whether a folder-relative path is on disk."""
+        return (self.root / path).exists()
+
+    def context(self) -> Context:
+        tree: frozenset[str] | None = None
+        outside: dict[str, bool] = {}
+        escapes: tuple[str, ...] = ()
+
+        def walked() -> frozenset[str]:
+            nonlocal tree, escapes
+            if tree is None:
+                listing = list_tree(self.root)
+                tree, escapes = frozenset((*listing.files, *listing.folders)), listing.escapes
+            return tree
+
+        def exists(path: str) -> bool:
+            if path.startswith("../"):
+                if path not in outside:
+                    outside[path] = (self.root / path).exists()
+                return outside[path]
+            if path in walked() or path == ".":
+                return True
+            # Below a link to a folder inside this one: the walk does not enter it twice.
+            return contained(self.root, path) and (self.root / path).exists()
+
+        def escaping(path: str) -> str | None:
+            walked()
+            return next((e for e in escapes if path == e or path.startswith(e + "/")), None)
+
+        by_path = {p.path: p for p in self.proposals}
+        return Context(
+            self.scheme,
+            self.template,
+            self.proposals,
+            self.index_table,
+            self.index_suppressed,
+            exists,
+            escaping,
+            by_path,
+            tuple(sorted(by_path)),
+            outside,
+        )
+
+
+def choose_scheme(config: Config, requested: str | None = None) -> Scheme:
+    """The scheme asked for (`--scheme`), else the configured one, else the detected one."""
+    if requested:
+        return resolve_scheme(requested, None)  # type: ignore[return-value]
+    configured = resolve_scheme(config.scheme, config.source, config.scheme_at)
+    if configured is not None:
+        return configured
+    root = config.folder
+    detected = detect_scheme(root)
+    if detected is None:
+        known = ", ".join(BUILTIN_NAMES)
+        raise FatalError(
+            f"{root}: cannot tell which proposal scheme this folder follows (no template and "
+            f"no file names that fit one); pass --scheme ({known}), set `scheme` in "
+            "rfcdesk.toml, or run `rfcdesk init` to draft a scheme of its own"
+        )
+    return detected
+
+
+def detect_scheme(root: Path) -> Scheme | None:
+    """The built-in scheme that best explains a folder, or None when none explains a file."""
+    parse = functools.partial(parse_file, root)
+    fits = rank_schemes(list_files(root, detection_depth()), parse, lambda p: (root / p).is_file())
+    best = best_fit(fits)
+    return best.scheme if best else None
+
+
+def proposal_paths(root: Path, scheme: Scheme) -> list[str]:
+    """The folder's files that the scheme's `include` globs take, template and index too."""
+    return _selected(walk(root, glob_depth(scheme.include)), scheme)
+
+
+def _selected(listing: Listing, scheme: Scheme) -> list[str]:
+    """The files the scheme takes, less links that only repeat another file taken."""
+    names = select_files(list(listing.files), scheme.include, scheme.exclude)
+    taken = set(names)
+    return [n for n in names if listing.aliases.get(n) not in taken]
+
+
+def _escape(path: str) -> Diagnostic:
+    return Diagnostic(
+        path,
+        0,
+        1,
+        "F008",
+        "link-outside",
+        "symbolic link to a place outside the folder; rfcdesk does not follow it",
+        Severity.ERROR,
+    )
+
+
+def open_folder(
+    config: Config, scheme_name: str | None = None, use_cache: bool = True, jobs: int | None = None
+) -> Folder:
+    """Read a proposal folder under its scheme."""
+    root = config.folder
+    scheme = choose_scheme(config, scheme_name)
+    listing = walk(root, glob_depth(scheme.include))
+    names = _selected(listing, scheme)
+    extra: list[Diagnostic] = [_escape(path) for path in listing.escapes]
+
+    template_text = None
+    if scheme.template and (root / scheme.template).is_file():
+        # A template may sit above the folder on purpose, but not outside the repository.
+        boundary = repository_root(root) if scheme.template.startswith("../") else None
+        read = read_document(root, scheme.template, boundary)
+        if isinstance(read, Diagnostic):
+            extra.append(read)
+        else:
+            template_text = read
+    template = template_info(scheme, template_text)
+
+    index, index_suppressed = None, frozenset[str]()
+    index_name = scheme.index.file if scheme.index else None
+    if scheme.index and index_name in names:
+        read = read_document(root, scheme.index.file)
+        if isinstance(read, Diagnostic):
+            extra.append(read)
+        else:
+            index = parse_index(scheme.index.file, read, scheme.index)
+            index_suppressed = suppressions(read, ())
+    skip = {scheme.template, index_name}
+    proposal_names = [n for n in names if n not in skip]
+    proposals = load_proposals(root, proposal_names, scheme, use_cache, jobs)
+    return Folder(root, scheme, template, proposals, index, index_suppressed, tuple(extra))
+
+
+def sidecar_path(scheme: Scheme, name: str) -> str | None:
+    """Where the file holding a document's fields is, for schemes that keep one."""
+    if scheme.sidecar is None:
+        return None
+    return posixpath.join(posixpath.dirname(name), scheme.sidecar)
+
+
+def parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
+    """Read and parse one proposal (and its sidecar); a file that cannot be read is kept."""
+    read = read_document(root, name)
+    if isinstance(read, Diagnostic):
+        return unreadable(name, scheme, read)
+    side = sidecar_path(scheme, name)
+    if side is None:
+        return parse_proposal(name, read, scheme)
+    side_text: str | Diagnostic = Diagnostic(
+        side,
+        0,
+        1,
+        "F007",
+        "missing-sidecar",
+        f"`{side}` is missing: it holds this proposal's metadata",
+        Severity.ERROR,
+    )
+    if (root / side).is_file():
+        side_text = read_document(root, side)
+    if isinstance(side_text, Diagnostic):  # the document stands, without fields
+        return parse_proposal(name, read, scheme, (side, ""))._replace(diagnostics=(side_text,))
+    return parse_proposal(name, read, scheme, (side, side_text))
+
+
+def _stat_key(root: Path, name: str, scheme: Scheme) -> tuple[int, ...] | None:
+    """Size and mtime of a document, and of its sidecar when the scheme keeps one."""
+    side = sidecar_path(scheme, name)
+    try:
+        st = os.stat(root / name)
+        if side is None:
+            return st.st_size, st.st_mtime_ns
+        other = os.stat(root / side)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, other.st_size, other.st_mtime_ns
+
+
+def load_proposals(
+    root: Path, names: list[str], scheme: Scheme, use_cache: bool = True, jobs: int | None = None
+) -> tuple[Proposal, ...]:
+    """Parse the named files, reusing cached results for files whose size and mtime held."""
+    path = cache.cache_file(root, scheme)
+    entries = cache.load(path) if use_cache else {}
+    fresh: cache.Entries = {}
+    todo: list[str] = []
+    keys: dict[str, tuple[int, ...] | None] = {}
+    result: dict[str, Proposal] = {}
+    for name in names:
+        # Stat before reading: a file edited while it is parsed then misses next time,
+        # instead of its old text being cached under its new mtime.
+        key = keys[name] = _stat_key(root, name, scheme)
+        hit = entries.get(name)
+        if key is not None and hit is not None and hit[0] == key:
+            result[name] = hit[1]
+            fresh[name] = hit
+        else:
+            todo.append(name)
+    for proposal in _parse_all(root, todo, scheme, jobs):
+        result[proposal.path] = proposal
+        key = keys[proposal.path]
+        if key is not None and proposal.load_error is None:
+            fresh[proposal.path] = (key, proposal)
+    if use_cache and (todo or len(fresh) != len(entries)):
+        cache.save(path, fresh)
+    return tuple(result[name] for name in names)
+
+
+def _parse_all(root: Path, names: list[str], scheme: Scheme, jobs: int | None) -> list[Proposal]:
+    parse = functools.partial(parse_file, root, scheme=scheme)
+    return list(parallel_map(parse, names, jobs, PARALLEL_THRESHOLD, _CHUNK))

@@ -1,0 +1,1 @@
+"""Findings as the user reads them: output formats and the baseline."""
