@@ -8,11 +8,11 @@ from pathlib import Path
 
 import yaml
 
-from rfcdesk.commands.check import diagnose
 from rfcdesk.model import Diagnostic
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.proposal import parse_proposal
 from rfcdesk.read.settings import load_config
+from rfcdesk.rules.outcome import diagnose
 from rfcdesk.scheme.load import builtin_scheme
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA
-from rfcdesk.commands.check import diagnose
 from rfcdesk.commands.init import InitOptions, run_init
 from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.settings import load_config
+from rfcdesk.rules.outcome import diagnose
 from rfcdesk.scheme.load import BUILTIN_NAMES
 
 SCHEMES = {

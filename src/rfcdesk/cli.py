@@ -15,10 +15,11 @@ from rfcdesk.commands.check import CheckOptions, run_check
 from rfcdesk.commands.history import run_history
 from rfcdesk.commands.index import run_index
 from rfcdesk.commands.init import InitOptions, run_init
-from rfcdesk.commands.list import run_list, run_show
+from rfcdesk.commands.list import run_list
 from rfcdesk.commands.new import NewOptions, run_new
 from rfcdesk.commands.renumber import run_renumber
 from rfcdesk.commands.schemes import run_schemes
+from rfcdesk.commands.show import run_show
 from rfcdesk.commands.stats import run_stats
 from rfcdesk.commands.status import MoveOptions, run_status
 from rfcdesk.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, FatalError, crash_log

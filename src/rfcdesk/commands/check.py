@@ -6,16 +6,15 @@ import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from rfcdesk.edge import cache
-from rfcdesk.edge.files import tree_fingerprint
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
-from rfcdesk.model import Diagnostic, Severity
-from rfcdesk.read.folder import Folder, open_folder
-from rfcdesk.read.settings import Config, load_config
+from rfcdesk.model import Severity
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.settings import load_config
 from rfcdesk.report.baseline import apply_baseline, read_baseline, write_baseline
 from rfcdesk.report.formats import FORMATTERS, Report
-from rfcdesk.rules import RULES, Context, enabled, load_all, run_rules
+from rfcdesk.rules import RULES, enabled, load_all
 from rfcdesk.rules.against import CODE, shared_ids
+from rfcdesk.rules.outcome import findings
 
 
 class CheckOptions(NamedTuple):
@@ -38,54 +37,6 @@ def _validate_codes(codes: tuple[str, ...]) -> None:
             raise FatalError(f"no rule code starts with {code!r}; `rfcdesk rules` lists them")
 
 
-def diagnose(
-    folder: Folder, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
-) -> list[Diagnostic]:
-    """All diagnostics for an opened folder."""
-    return _diagnose(folder, folder.context(), select, ignore)
-
-
-def _diagnose(
-    folder: Folder, ctx: Context, select: tuple[str, ...], ignore: tuple[str, ...]
-) -> list[Diagnostic]:
-    load_all()
-    found = run_rules(ctx, select or ("",), ignore)
-    extra = [d for d in folder.extra if enabled(d.code, select or ("",), ignore)]
-    return sorted([*extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
-
-
-def configured_diagnostics(config: Config, folder: Folder) -> list[Diagnostic]:
-    """What `check` reports for an opened folder under its settings (select, ignore),
-    reused whole from the cache while no file in the folder changed."""
-    options = CheckOptions(scheme=folder.scheme.name)
-    return _cached_diagnose(config, options, config.select, config.ignore, folder)[0]
-
-
-def _cached_diagnose(
-    config: Config,
-    options: CheckOptions,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    opened: Folder | None = None,
-) -> tuple[list[Diagnostic], Path, int]:
-    """Diagnostics, folder root and proposal count; reused whole when no file changed."""
-    root = config.folder
-    key = "\0".join(
-        [tree_fingerprint(root), repr(options.scheme), repr(config), repr(select), repr(ignore)]
-    )
-    if options.use_cache:
-        stored = cache.load_result(root, key)
-        if stored is not None:
-            return stored.diagnostics, root, stored.files
-    folder = opened or open_folder(config, options.scheme, options.use_cache, options.jobs)
-    ctx = folder.context()
-    diagnostics = _diagnose(folder, ctx, select, ignore)
-    if options.use_cache:
-        result = cache.Result(key, diagnostics, len(folder.proposals), ctx.outside)
-        cache.save_result(root, result)
-    return diagnostics, folder.root, len(folder.proposals)
-
-
 def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> int:
     """Check the folder at `path`; print the report; return the exit code."""
     out = out or sys.stdout
@@ -94,7 +45,9 @@ def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> i
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)
-    diagnostics, root, files = _cached_diagnose(config, options, select, ignore)
+    diagnostics, root, files = findings(
+        config, select, ignore, options.scheme, options.use_cache, options.jobs
+    )
     if options.against and enabled(CODE, select or ("",), ignore):
         folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
         found = shared_ids(

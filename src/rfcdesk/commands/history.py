@@ -8,41 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from rfcdesk.commands.list import find_proposal
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.history.load import FolderHistory, load_history, shallow_note
-from rfcdesk.history.timeline import STATUS_SETTERS, Event, Timeline
+from rfcdesk.history.timeline import STATUS_SETTERS, Event, Timeline, describe
 from rfcdesk.model import Proposal
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.proposal import file_id
 from rfcdesk.read.settings import load_config
 from rfcdesk.scheme.model import fold
-
-
-def describe(event: Event) -> str:
-    """An event in a few words: `status: Proposal -> Merged`."""
-
-    def shown(value: str | None) -> str:
-        return value if value else "(none)"
-
-    def status(value: str | None) -> str:
-        return f"status {value}" if value else "no status"
-
-    if event.kind == "created":
-        return f"created as {posixpath.basename(event.path)}, {status(event.after)}"
-    if event.kind == "existing":
-        name = posixpath.basename(event.path)
-        return f"already there as {name}, {status(event.after)}, where the history begins"
-    if event.kind == "restored":
-        return f"restored as {posixpath.basename(event.path)}, {status(event.after)}"
-    if event.kind == "deleted":
-        return f"deleted ({posixpath.basename(event.path)})"
-    if event.kind == "renamed":
-        before, after = (posixpath.basename(p or "") for p in (event.before, event.after))
-        return f"renamed {before} -> {after}"
-    if event.kind == "moved":
-        return f"moved {event.before} -> {event.after}"
-    return f"{event.kind}: {shown(event.before)} -> {shown(event.after)}"
 
 
 def event_record(event: Event, label: str | None, path: str) -> dict[str, Any]:
@@ -132,7 +105,7 @@ def run_history(
     if wanted is None:
         return _folder_history(folder, history, output_format, out)
     try:
-        proposal = find_proposal(folder, wanted)
+        proposal = folder.find(wanted)
     except FatalError:
         gone = _departed_match(folder, history, wanted)
         if len(gone) != 1:

@@ -10,28 +10,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from rfcdesk.commands.check import diagnose
-from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.history.load import FolderHistory, load_history, shallow_note
 from rfcdesk.history.timeline import Timeline
 from rfcdesk.model import Proposal
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.settings import load_config
-from rfcdesk.report.formats import display_path
 from rfcdesk.scheme.model import fold
 
 COLUMNS = ("id", "title", "status", "authors", "path", "created", "updated", "status_since")
 
 
-def field_value(folder: Folder, proposal: Proposal, kind: str) -> str | None:
-    """The value of the proposal's field of this kind ("status", "people"...), if it has one."""
-    spec = folder.scheme.field_of_kind(kind)
-    found = proposal.field(spec.name) if spec else None
-    return found.value if found else None
-
-
 def _authors(folder: Folder, proposal: Proposal) -> str:
-    return field_value(folder, proposal, "people") or ""
+    return folder.field_value(proposal, "people") or ""
 
 
 def proposal_record(
@@ -43,7 +34,7 @@ def proposal_record(
         "number": proposal.number,
         "title": proposal.title,
         "status": proposal.status,
-        "status_written": field_value(folder, proposal, "status"),
+        "status_written": folder.field_value(proposal, "status"),
         "authors": _authors(folder, proposal),
         "path": proposal.path,
         "fields": {f.name: f.value for f in proposal.fields},
@@ -142,52 +133,3 @@ def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines) + "\n"
-
-
-def find_proposal(folder: Folder, wanted: str) -> Proposal:
-    """A proposal by id ("12", "KLIP-12"), file name, or an unambiguous part of one."""
-    key = fold(wanted).removesuffix(".md")
-    label_prefix = fold(folder.scheme.label("")).rstrip("-_ ")
-    stripped = key.removeprefix(label_prefix).lstrip("-_ ") if label_prefix else key
-    if stripped.isdigit():
-        stripped = str(int(stripped))
-    by_id = [p for p in folder.proposals if p.id is not None and fold(p.id) in (key, stripped)]
-    by_name = [p for p in folder.proposals if fold(p.path).removesuffix(".md") == key]
-    for found in (by_id, by_name):
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise FatalError(
-                f"`{wanted}` names {len(found)} proposals: {', '.join(p.path for p in found)}",
-                EXIT_FINDINGS,
-            )
-    partial = [p for p in folder.proposals if key in fold(p.path)]
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        raise FatalError(
-            f"`{wanted}` matches {len(partial)} proposals: {', '.join(p.path for p in partial)}",
-            EXIT_FINDINGS,
-        )
-    raise FatalError(f"no proposal `{wanted}` in {folder.root}", EXIT_FINDINGS)
-
-
-def run_show(path: Path, wanted: str, scheme: str | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    folder = open_folder(load_config(path), scheme)
-    proposal = find_proposal(folder, wanted)
-    label = folder.scheme.label(proposal.id) if proposal.id else proposal.path
-    print(f"{label}: {proposal.title or '(no title)'}", file=out)
-    print(f"  file    {display_path(folder.root, proposal.path)}", file=out)
-    print(f"  status  {proposal.status or '-'}", file=out)
-    print("Fields", file=out)
-    for f in proposal.fields:
-        print(f"  {f.line:>4}  {f.name}: {f.value}", file=out)
-    print("Sections", file=out)
-    for s in proposal.sections:
-        print(f"  {s.line:>4}  {'  ' * (s.level - 1)}{s.title}", file=out)
-    diagnostics = [d for d in diagnose(folder) if d.path == proposal.path]
-    print(f"Diagnostics ({len(diagnostics)})", file=out)
-    for d in diagnostics:
-        print(f"  {d.line:>4}:{d.col:<3} {d.code} {d.message} [{d.name}]", file=out)
-    return EXIT_OK

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from rfcdesk.commands.list import find_proposal
 from rfcdesk.edit.index import regenerate, set_next_number
 from rfcdesk.edit.text import Text, heading_text_span, line_span
 from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or_show
@@ -68,7 +67,7 @@ def run_renumber(
     config = load_config(path)
     with folder_lock(config.folder):
         folder = open_folder(config, scheme)
-        proposal = find_proposal(folder, wanted)
+        proposal = folder.find(wanted)
         changes, left = plan_renumber(folder, proposal, new_id)
         write_or_show(changes, folder.root, dry_run, out)
     label = folder.scheme.label

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from rfcdesk.commands.list import find_proposal
 from rfcdesk.edit.index import (
     insert_row,
     link_target,
@@ -72,7 +71,7 @@ def run_status(
     config = load_config(path)
     with folder_lock(config.folder):
         folder = open_folder(config, options.scheme)
-        proposal = find_proposal(folder, wanted)
+        proposal = folder.find(wanted)
         scheme = folder.scheme
         target = scheme.canonical_status(new_status)
         if target is None:
@@ -244,7 +243,7 @@ def _write_required(
                 f"`{target}` needs the field `{spec.name}`: pass --by ID to name the proposal "
                 "that replaces this one"
             )
-        other = find_proposal(folder, options.by)
+        other = folder.find(options.by)
         if other.path == proposal.path:
             raise FatalError("a proposal cannot replace itself")
         name = scheme.label(other.id) if other.id else other.path

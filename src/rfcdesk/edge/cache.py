@@ -19,7 +19,6 @@ from typing import NamedTuple
 
 from rfcdesk import __version__
 from rfcdesk.model import Diagnostic, Proposal
-from rfcdesk.scheme.model import Scheme
 
 FORMAT = 2
 # The cache folder is kept under this many bytes ($RFCDESK_CACHE_MAX_MB to change it): the
@@ -42,8 +41,9 @@ def keyed_file(kind: str, *parts: str) -> Path:
     return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.{kind}.pickle"
 
 
-def cache_file(root: Path, scheme: Scheme) -> Path:
-    key = f"{FORMAT}\0{__version__}\0{root.resolve()}\0{scheme!r}"
+def cache_file(root: Path, scheme_key: str) -> Path:
+    """The parse cache of a folder read under a scheme (`scheme_key` says which, exactly)."""
+    key = f"{FORMAT}\0{__version__}\0{root.resolve()}\0{scheme_key}"
     return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".pickle")
 
 

@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 
 from rfcdesk.edit.table import (
-    MARK_END,
-    MARK_START,
     Layout,
     cells_of,
     format_table,
@@ -23,7 +21,7 @@ from rfcdesk.edit.table import (
 )
 from rfcdesk.edit.text import case_like, insert_line, line_span, newline_of, replace_span
 from rfcdesk.model import Proposal
-from rfcdesk.read.index import IndexTable, parse_index
+from rfcdesk.read.index import MARK_END, MARK_START, IndexTable, parse_index
 from rfcdesk.rules.links import local_target
 from rfcdesk.scheme.model import Scheme, fold
 

@@ -14,11 +14,6 @@ from typing import NamedTuple
 
 from rfcdesk.edit.text import line_span
 
-MARK_START = (
-    "<!-- rfcdesk:index:start - written by `rfcdesk index`; edit the proposals, not this -->"
-)
-MARK_END = "<!-- rfcdesk:index:end -->"
-MARK_START_PREFIX = "<!-- rfcdesk:index:start"
 _PIPE_OR_ESCAPE = re.compile(r"\\.|\|")
 
 

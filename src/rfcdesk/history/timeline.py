@@ -292,3 +292,29 @@ def pending_events(path: str, committed: Facts | None, now: Facts) -> list[Event
     if (committed.title or "") != (now.title or ""):
         events.append(event("title", committed.title, now.title))
     return events
+
+
+def describe(event: Event) -> str:
+    """An event in a few words: `status: Proposal -> Merged`."""
+
+    def shown(value: str | None) -> str:
+        return value if value else "(none)"
+
+    def status(value: str | None) -> str:
+        return f"status {value}" if value else "no status"
+
+    if event.kind == "created":
+        return f"created as {posixpath.basename(event.path)}, {status(event.after)}"
+    if event.kind == "existing":
+        name = posixpath.basename(event.path)
+        return f"already there as {name}, {status(event.after)}, where the history begins"
+    if event.kind == "restored":
+        return f"restored as {posixpath.basename(event.path)}, {status(event.after)}"
+    if event.kind == "deleted":
+        return f"deleted ({posixpath.basename(event.path)})"
+    if event.kind == "renamed":
+        before, after = (posixpath.basename(p or "") for p in (event.before, event.after))
+        return f"renamed {before} -> {after}"
+    if event.kind == "moved":
+        return f"moved {event.before} -> {event.after}"
+    return f"{event.kind}: {shown(event.before)} -> {shown(event.after)}"

@@ -15,26 +15,23 @@ from typing import NamedTuple
 from rfcdesk.edge import cache
 from rfcdesk.edge.files import (
     Listing,
-    contained,
     glob_depth,
     list_files,
-    list_tree,
     read_document,
     repository_root,
     select_files,
     walk,
 )
 from rfcdesk.edge.workers import parallel_map
-from rfcdesk.errors import FatalError
+from rfcdesk.errors import EXIT_FINDINGS, FatalError
 from rfcdesk.model import Diagnostic, Proposal, Severity
 from rfcdesk.read.index import IndexTable, parse_index
 from rfcdesk.read.proposal import parse_proposal, suppressions, unreadable
 from rfcdesk.read.settings import Config
 from rfcdesk.read.template import TemplateInfo, template_info
-from rfcdesk.rules import Context
 from rfcdesk.scheme.detect import best_fit, detection_depth, rank_schemes
 from rfcdesk.scheme.load import BUILTIN_NAMES, resolve_scheme
-from rfcdesk.scheme.model import Scheme
+from rfcdesk.scheme.model import Scheme, fold
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -54,45 +51,38 @@ class Folder(NamedTuple):
         """Whether a folder-relative path is on disk."""
         return (self.root / path).exists()
 
-    def context(self) -> Context:
-        tree: frozenset[str] | None = None
-        outside: dict[str, bool] = {}
-        escapes: tuple[str, ...] = ()
+    def label(self, proposal: Proposal) -> str:
+        """How people name a proposal: its id the scheme's way ("KLIP-12"), else its path."""
+        return self.scheme.label(proposal.id) if proposal.id else proposal.path
 
-        def walked() -> frozenset[str]:
-            nonlocal tree, escapes
-            if tree is None:
-                listing = list_tree(self.root)
-                tree, escapes = frozenset((*listing.files, *listing.folders)), listing.escapes
-            return tree
+    def field_value(self, proposal: Proposal, kind: str) -> str | None:
+        """The value of the proposal's field of this kind ("status", "people"...), if any."""
+        spec = self.scheme.field_of_kind(kind)
+        found = proposal.field(spec.name) if spec else None
+        return found.value if found else None
 
-        def exists(path: str) -> bool:
-            if path.startswith("../"):
-                if path not in outside:
-                    outside[path] = (self.root / path).exists()
-                return outside[path]
-            if path in walked() or path == ".":
-                return True
-            # Below a link to a folder inside this one: the walk does not enter it twice.
-            return contained(self.root, path) and (self.root / path).exists()
-
-        def escaping(path: str) -> str | None:
-            walked()
-            return next((e for e in escapes if path == e or path.startswith(e + "/")), None)
-
-        by_path = {p.path: p for p in self.proposals}
-        return Context(
-            self.scheme,
-            self.template,
-            self.proposals,
-            self.index_table,
-            self.index_suppressed,
-            exists,
-            escaping,
-            by_path,
-            tuple(sorted(by_path)),
-            outside,
-        )
+    def find(self, wanted: str) -> Proposal:
+        """A proposal by id ("12", "KLIP-12"), file name, or an unambiguous part of one."""
+        key = fold(wanted).removesuffix(".md")
+        label_prefix = fold(self.scheme.label("")).rstrip("-_ ")
+        stripped = key.removeprefix(label_prefix).lstrip("-_ ") if label_prefix else key
+        if stripped.isdigit():
+            stripped = str(int(stripped))
+        by_id = [p for p in self.proposals if p.id is not None and fold(p.id) in (key, stripped)]
+        by_name = [p for p in self.proposals if fold(p.path).removesuffix(".md") == key]
+        for found in (by_id, by_name):
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                names = ", ".join(p.path for p in found)
+                raise FatalError(f"`{wanted}` names {len(found)} proposals: {names}", EXIT_FINDINGS)
+        partial = [p for p in self.proposals if key in fold(p.path)]
+        if len(partial) == 1:
+            return partial[0]
+        if partial:
+            names = ", ".join(p.path for p in partial)
+            raise FatalError(f"`{wanted}` matches {len(partial)} proposals: {names}", EXIT_FINDINGS)
+        raise FatalError(f"no proposal `{wanted}` in {self.root}", EXIT_FINDINGS)
 
 
 def choose_scheme(config: Config, requested: str | None = None) -> Scheme:
@@ -230,7 +220,7 @@ def load_proposals(
     root: Path, names: list[str], scheme: Scheme, use_cache: bool = True, jobs: int | None = None
 ) -> tuple[Proposal, ...]:
     """Parse the named files, reusing cached results for files whose size and mtime held."""
-    path = cache.cache_file(root, scheme)
+    path = cache.cache_file(root, repr(scheme))
     entries = cache.load(path) if use_cache else {}
     fresh: cache.Entries = {}
     todo: list[str] = []

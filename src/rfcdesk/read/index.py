@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from rfcdesk.edit.table import MARK_END, MARK_START_PREFIX
 from rfcdesk.read import markdown
 from rfcdesk.scheme.model import IndexSpec, fold
 
 # A `[text](target)` as people write it, spaces in the target included, so that a link
 # CommonMark does not accept can still be recognised and reported.
 _LOOSE_LINK = re.compile(r"\[[^\]]*\]\(\s*(?P<target>[^)]*?)\s*\)")
+
+# The lines around a table `rfcdesk index` writes and keeps.
+MARK_START = (
+    "<!-- rfcdesk:index:start - written by `rfcdesk index`; edit the proposals, not this -->"
+)
+MARK_END = "<!-- rfcdesk:index:end -->"
+MARK_START_PREFIX = "<!-- rfcdesk:index:start"
 
 
 class IndexRow(NamedTuple):

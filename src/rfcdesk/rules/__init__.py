@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Union
 
+from rfcdesk.edge.files import contained, list_tree
 from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.read.folder import Folder
 from rfcdesk.read.index import IndexTable
 from rfcdesk.read.template import TemplateInfo
 from rfcdesk.scheme.model import Scheme
@@ -50,6 +52,48 @@ class Context(NamedTuple):
 def is_stub(proposal: Proposal, scheme: Scheme) -> bool:
     """A document whose status says it only points elsewhere: its content is not checked."""
     return proposal.status in scheme.stub_statuses
+
+
+def context_of(folder: Folder) -> Context:
+    """The folder as rules see it; the tree is walked only when a link needs it."""
+    tree: frozenset[str] | None = None
+    outside: dict[str, bool] = {}
+    escapes: tuple[str, ...] = ()
+
+    def walked() -> frozenset[str]:
+        nonlocal tree, escapes
+        if tree is None:
+            listing = list_tree(folder.root)
+            tree, escapes = frozenset((*listing.files, *listing.folders)), listing.escapes
+        return tree
+
+    def exists(path: str) -> bool:
+        if path.startswith("../"):
+            if path not in outside:
+                outside[path] = (folder.root / path).exists()
+            return outside[path]
+        if path in walked() or path == ".":
+            return True
+        # Below a link to a folder inside this one: the walk does not enter it twice.
+        return contained(folder.root, path) and (folder.root / path).exists()
+
+    def escaping(path: str) -> str | None:
+        walked()
+        return next((e for e in escapes if path == e or path.startswith(e + "/")), None)
+
+    by_path = {p.path: p for p in folder.proposals}
+    return Context(
+        folder.scheme,
+        folder.template,
+        folder.proposals,
+        folder.index_table,
+        folder.index_suppressed,
+        exists,
+        escaping,
+        by_path,
+        tuple(sorted(by_path)),
+        outside,
+    )
 
 
 ProposalCheck = Callable[[Proposal, Context], Iterator[Finding]]

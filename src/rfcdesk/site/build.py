@@ -26,17 +26,17 @@ from typing import Any, NamedTuple, TextIO
 import jinja2
 
 from rfcdesk import __version__
-from rfcdesk.commands.check import configured_diagnostics
-from rfcdesk.commands.history import describe
 from rfcdesk.edge.files import contained, read_document, walk
 from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.history.load import FolderHistory, load_history, shallow_note
+from rfcdesk.history.timeline import describe
 from rfcdesk.model import Diagnostic
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.report.formats import display_path
 from rfcdesk.rules.links import local_target
+from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site import charts
 from rfcdesk.site.collect import Entry, Facets, collect, facets
 from rfcdesk.site.export import document, schema_text

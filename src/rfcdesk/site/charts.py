@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import NamedTuple
 
-from rfcdesk.commands.stats import days_between
+from rfcdesk.history.figures import days_between
 from rfcdesk.site.collect import Entry
 
 ROW = 26  # height of a bar in a horizontal chart

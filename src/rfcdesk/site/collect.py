@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from rfcdesk.commands.list import field_value
 from rfcdesk.history.load import FolderHistory
 from rfcdesk.history.timeline import Event, Timeline
 from rfcdesk.model import Diagnostic, Proposal, Severity
@@ -110,9 +109,9 @@ def make_entry(
     timeline: Timeline | None,
     diagnostics: list[Diagnostic],
 ) -> Entry:
-    written = field_value(folder, proposal, "status")
+    written = folder.field_value(proposal, "status")
     text = proposal.status or (f"? {written}" if written else "no status")
-    discussion = _URL.search(field_value(folder, proposal, "link") or "")
+    discussion = _URL.search(folder.field_value(proposal, "link") or "")
     return Entry(
         proposal=proposal,
         label=folder.scheme.label(proposal.id) if proposal.id else proposal.path,
@@ -121,11 +120,11 @@ def make_entry(
         status_text=text,
         status_key=status_key(proposal.status, written),
         status_written=written,
-        authors=people(field_value(folder, proposal, "people") or ""),
+        authors=people(folder.field_value(proposal, "people") or ""),
         created=timeline.created if timeline else None,
         updated=timeline.updated if timeline else None,
         status_since=timeline.status_since() if timeline else None,
-        release=field_value(folder, proposal, "version") or "",
+        release=folder.field_value(proposal, "version") or "",
         discussion=discussion.group(0) if discussion else None,
         fields=[(f.name, f.value) for f in proposal.fields],
         diagnostics=diagnostics,

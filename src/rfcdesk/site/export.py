@@ -11,12 +11,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from rfcdesk.commands.check import configured_diagnostics
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.history.load import load_history
 from rfcdesk.model import Severity
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
+from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site.collect import Entry, collect
 
 SCHEMA_ID = "https://rfcdesk.dev/schemas/proposals-1.json"

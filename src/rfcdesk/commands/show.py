@@ -1,0 +1,34 @@
+"""`rfcdesk show ID`: one proposal's fields, sections and diagnostics."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from rfcdesk.errors import EXIT_OK
+from rfcdesk.read.folder import open_folder
+from rfcdesk.read.settings import load_config
+from rfcdesk.report.formats import display_path
+from rfcdesk.rules.outcome import diagnose
+
+
+def run_show(path: Path, wanted: str, scheme: str | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    folder = open_folder(load_config(path), scheme)
+    proposal = folder.find(wanted)
+    label = folder.scheme.label(proposal.id) if proposal.id else proposal.path
+    print(f"{label}: {proposal.title or '(no title)'}", file=out)
+    print(f"  file    {display_path(folder.root, proposal.path)}", file=out)
+    print(f"  status  {proposal.status or '-'}", file=out)
+    print("Fields", file=out)
+    for f in proposal.fields:
+        print(f"  {f.line:>4}  {f.name}: {f.value}", file=out)
+    print("Sections", file=out)
+    for s in proposal.sections:
+        print(f"  {s.line:>4}  {'  ' * (s.level - 1)}{s.title}", file=out)
+    diagnostics = [d for d in diagnose(folder) if d.path == proposal.path]
+    print(f"Diagnostics ({len(diagnostics)})", file=out)
+    for d in diagnostics:
+        print(f"  {d.line:>4}:{d.col:<3} {d.code} {d.message} [{d.name}]", file=out)
+    return EXIT_OK

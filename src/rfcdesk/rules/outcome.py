@@ -1,0 +1,62 @@
+"""What `check` reports for an opened folder: every enabled rule run, the findings made while
+reading added, filtered by the settings, and reused whole from the cache while no file in
+the folder changed. The site and the exports show the same findings through here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rfcdesk.edge import cache
+from rfcdesk.edge.files import tree_fingerprint
+from rfcdesk.model import Diagnostic
+from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.settings import Config
+from rfcdesk.rules import Context, context_of, enabled, load_all, run_rules
+
+
+def diagnose(
+    folder: Folder, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> list[Diagnostic]:
+    """All diagnostics for an opened folder."""
+    return _diagnose(folder, context_of(folder), select, ignore)
+
+
+def _diagnose(
+    folder: Folder, ctx: Context, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> list[Diagnostic]:
+    load_all()
+    found = run_rules(ctx, select or ("",), ignore)
+    extra = [d for d in folder.extra if enabled(d.code, select or ("",), ignore)]
+    return sorted([*extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
+
+
+def configured_diagnostics(config: Config, folder: Folder) -> list[Diagnostic]:
+    """What `check` reports for an opened folder under its settings (select, ignore)."""
+    return findings(config, config.select, config.ignore, folder.scheme.name, opened=folder)[0]
+
+
+def findings(
+    config: Config,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    scheme: str | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    opened: Folder | None = None,
+) -> tuple[list[Diagnostic], Path, int]:
+    """Diagnostics, folder root and proposal count; reused whole when no file changed."""
+    root = config.folder
+    key = "\0".join(
+        [tree_fingerprint(root), repr(scheme), repr(config), repr(select), repr(ignore)]
+    )
+    if use_cache:
+        stored = cache.load_result(root, key)
+        if stored is not None:
+            return stored.diagnostics, root, stored.files
+    folder = opened or open_folder(config, scheme, use_cache, jobs)
+    ctx = context_of(folder)
+    diagnostics = _diagnose(folder, ctx, select, ignore)
+    if use_cache:
+        result = cache.Result(key, diagnostics, len(folder.proposals), ctx.outside)
+        cache.save_result(root, result)
+    return diagnostics, folder.root, len(folder.proposals)
