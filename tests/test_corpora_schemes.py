@@ -9,18 +9,19 @@ of every warning found to be true; a change in them is a change in behaviour to 
 from __future__ import annotations
 
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import CORPORA
-from rfcdesk.commands.init import InitOptions, run_init
+from rfcdesk.commands import init as init_command
 from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.rules.outcome import diagnose
-from rfcdesk.scheme.load import BUILTIN_NAMES
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
 
 SCHEMES = {
     "peps": "pep",
@@ -147,7 +148,7 @@ def test_kep_fields_are_reported_in_kep_yaml(corpora: Path) -> None:
 def test_init_names_the_right_scheme(
     corpora: Path, name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_init(corpora / name, InitOptions(dry_run=True)) == 0
+    assert init_command.run(init_command.Options(corpora / name, dry_run=True), sys.stdout) == 0
     out = capsys.readouterr().out
     assert f"the {SCHEMES[name]} scheme fits" in out
     assert f'+scheme = "{SCHEMES[name]}"' in out
@@ -159,7 +160,7 @@ def test_init_drafts_a_scheme_for_rust_rfcs_without_the_built_in(
     folder = tmp_path / "text"
     shutil.copytree(corpora / "rust-rfcs", folder, ignore=shutil.ignore_patterns("_meta"))
     others = tuple(n for n in BUILTIN_NAMES if n != "rust-rfc")
-    assert run_init(folder, InitOptions(candidates=others)) == 0
+    assert init_command.run(init_command.Options(folder, candidates=others), sys.stdout) == 0
     assert "no built-in scheme fits; drafted one from 639 files" in capsys.readouterr().out
     drafted = open_folder(load_config(folder), use_cache=False)
     assert drafted.scheme.name == "text"

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rfcdesk.commands.index import run_index
-from rfcdesk.commands.status import MoveOptions, plan_move, run_status
+from rfcdesk.commands import index as index_command
+from rfcdesk.commands import status as status_command
+from rfcdesk.commands.status import plan_move
 from rfcdesk.edge.workers import parallel_map
 from rfcdesk.edit.table import cells_of
 from rfcdesk.edit.writer import apply_changes
@@ -47,12 +48,22 @@ def test_set_a_status_and_set_it_back(corpora: Path, tmp_path: Path, corpus: str
         index_before = index.read_bytes() if index.exists() else b""
         field = proposal.field(spec.name)
         target = _other_status(scheme, proposal.status)
-        force = MoveOptions(force=True)
-        assert run_status(folder, proposal.path, target, force, io.StringIO()) == 0
+        force = dict(force=True)
+        assert (
+            status_command.run(
+                status_command.Options(proposal.path, target, folder, **force), io.StringIO()
+            )
+            == 0
+        )
         moved = path.read_bytes()
         if field is not None and proposal.status is not None:
             back = field.value
-            assert run_status(folder, proposal.path, back, force, io.StringIO()) == 0
+            assert (
+                status_command.run(
+                    status_command.Options(proposal.path, back, folder, **force), io.StringIO()
+                )
+                == 0
+            )
             assert path.read_bytes() == original, proposal.path
             # The index changed at most on this proposal's own rows (where it disagreed).
             old_rows, new_rows = index_before.split(b"\n"), index.read_bytes().split(b"\n")
@@ -150,14 +161,13 @@ def _away_and_back(root: Path, item: tuple[str, str]) -> str | None:
     scheme = folder.scheme
     proposal = next(p for p in folder.proposals if p.path == path)
     target = _other_status(scheme, proposal.status)
-    force = MoveOptions(force=True)
-    changes = plan_move(folder, proposal, target, target, force)
+    changes = plan_move(folder, proposal, target, target)
     assert [c.path for c in changes] == [root / proposal.fields_path], path
     apply_changes(changes)
     moved = parse_file(root, path, scheme)
     assert moved.status == target, path
     try:
-        changes = plan_move(folder, moved, back, scheme.canonical_status(back) or "", force)
+        changes = plan_move(folder, moved, back, scheme.canonical_status(back) or "")
     except FatalError as exc:
         return str(exc)
     apply_changes(changes)
@@ -182,13 +192,21 @@ def test_every_status_set_away_and_back_is_byte_identical(
 
     # A sample through the command, which reads the folder for every call.
     sample = [path for path in sorted(written) if by_path[path].fields_path not in refused]
-    force = MoveOptions(force=True)
+    force = dict(force=True)
     for path in sample[:: len(sample) // COMMAND_SAMPLE][:COMMAND_SAMPLE]:
         proposal = by_path[path]
         target = _other_status(scheme, proposal.status)
-        assert run_status(folder, path, target, force, io.StringIO()) == 0
+        assert (
+            status_command.run(status_command.Options(path, target, folder, **force), io.StringIO())
+            == 0
+        )
         assert (folder / proposal.fields_path).read_bytes() != original[proposal.fields_path]
-        assert run_status(folder, path, written[path], force, io.StringIO()) == 0
+        assert (
+            status_command.run(
+                status_command.Options(path, written[path], folder, **force), io.StringIO()
+            )
+            == 0
+        )
         for name in {proposal.path, proposal.fields_path}:
             assert (folder / name).read_bytes() == original[name], name
 
@@ -225,15 +243,15 @@ def test_index_fixes_the_ksql_drift_and_keeps_release_columns(
     shutil.copytree(corpora / "ksql", folder)
     before = (folder / "README.md").read_text("utf-8")
     out = io.StringIO()
-    assert run_index(folder, check=True, out=out) == 1
+    assert index_command.run(index_command.Options(folder, check=True), out) == 1
     diff = out.getvalue()
     assert "-Next KLIP number: **64**\n+Next KLIP number: **67**\n" in diff
     assert "-| [KLIP-1: Improve UDF Interfaces](klip-1-improve-udf-interfaces.md)" in diff
     assert (folder / "README.md").read_text("utf-8") == before  # --check wrote nothing
 
-    assert run_index(folder, out=io.StringIO()) == 0
+    assert index_command.run(index_command.Options(folder), io.StringIO()) == 0
     out = io.StringIO()
-    assert run_index(folder, check=True, out=out) == 0
+    assert index_command.run(index_command.Options(folder, check=True), out) == 0
     assert out.getvalue() == "README.md is up to date\n"
     after = (folder / "README.md").read_text("utf-8")
     old, new = _releases(before), _releases(after)
@@ -246,8 +264,10 @@ def test_index_fixes_the_ksql_drift_and_keeps_release_columns(
     line = next(x for x in after.splitlines() if "KLIP-17:" in x)
     assert cells_of(line)[0] == "KLIP-17: Remove 'INSERT INTO' in favour of SQL Union *(no file)*"
 
-    from rfcdesk.commands.check import CheckOptions, run_check
+    from rfcdesk.commands import check as check_command
 
     out = io.StringIO()
-    assert run_check(folder, CheckOptions(select=("I",), use_cache=False), out) == 0
+    assert (
+        check_command.run(check_command.Options(folder, select=("I",), use_cache=False), out) == 0
+    )
     assert out.getvalue() == "47 proposals checked: no problems found.\n"

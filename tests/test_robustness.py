@@ -157,7 +157,7 @@ def test_a_bug_exits_3_with_one_line_and_a_log(
     def broken(*_args: object) -> int:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "run_check", broken)
+    monkeypatch.setattr("rfcdesk.commands.check.run", broken)
     result = CliRunner().invoke(cli.main, ["check", str(ROOT / "examples" / "klip")])
     assert result.exit_code == 3
     logs = list(tmp_path.glob("rfcdesk-crash-*.log"))
@@ -177,7 +177,7 @@ def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*_args: object) -> int:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "run_check", interrupted)
+    monkeypatch.setattr("rfcdesk.commands.check.run", interrupted)
     result = CliRunner().invoke(cli.main, ["check", str(ROOT / "examples" / "klip")])
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "rfcdesk: interrupted\n")
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 
 from conftest import ROOT, write_files
-from rfcdesk.commands.check import CheckOptions, run_check
+from rfcdesk.commands import check as check_command
 from rfcdesk.rules import load_all
 
 DOC = ROOT / "docs" / "rules.md"
@@ -52,7 +52,7 @@ def _examples() -> list[Example]:
 def _check(folder: Path, code: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:
     monkeypatch.chdir(folder)
     out = io.StringIO()
-    status = run_check(Path("."), CheckOptions(select=(code,), use_cache=False), out)
+    status = check_command.run(check_command.Options(select=(code,), use_cache=False), out)
     return status, out.getvalue().splitlines()[:-1]  # the last line is the summary
 
 

@@ -14,7 +14,8 @@ from conftest import write_files
 from rfcdesk.cli import main
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
-from rfcdesk.scheme.load import BUILTIN_NAMES, builtin_scheme_text, json_schema, locate
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
+from rfcdesk.scheme.load import builtin_scheme_text, json_schema, locate
 
 
 @pytest.mark.parametrize("name", BUILTIN_NAMES)

@@ -9,16 +9,17 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import write_files
-from rfcdesk.commands.status import MoveOptions, run_status
+from rfcdesk.commands import status as status_command
 from rfcdesk.edit.text import status_value
 from rfcdesk.errors import FatalError
 from rfcdesk.scheme.load import resolve_scheme
 
-SWIFT = MoveOptions(force=True, scheme="swift-evolution")
+SWIFT: dict[str, Any] = {"force": True, "scheme": "swift-evolution"}
 SE_0001 = "0001-keywords-as-argument-labels.md"
 SE_0225 = "0225-binaryinteger-iseven-isodd-ismultiple.md"
 SE_0403 = "0403-swiftpm-mixed-language-targets.md"
@@ -35,9 +36,9 @@ def swift(corpora: Path, tmp_path: Path) -> Path:
     return folder
 
 
-def _status(folder: Path, wanted: str, status: str, options: MoveOptions = SWIFT) -> str:
+def _status(folder: Path, wanted: str, status: str, options: dict[str, Any] = SWIFT) -> str:
     out = io.StringIO()
-    assert run_status(folder, wanted, status, options, out) == 0
+    assert status_command.run(status_command.Options(wanted, status, folder, **options), out) == 0
     return out.getvalue()
 
 
@@ -83,7 +84,7 @@ def test_another_spelling_of_the_same_status_keeps_the_document_and_fixes_the_in
     klip = folder / "klip-27-enhanced-udf-configuration-options.md"
     before, index = klip.read_bytes(), (folder / "README.md").read_bytes()
     assert b"**Status**: _Approved_ | \n" in before
-    _status(folder, "27", "Design Approved", MoveOptions())
+    _status(folder, "27", "Design Approved", {})
     assert klip.read_bytes() == before
     # The index said Proposal; it now says what the document says.
     row = next(x for x in index.split(b"\n") if b"[KLIP-27:" in x)
@@ -181,7 +182,7 @@ def test_a_kep_moves_in_its_kep_yaml(
     monkeypatch.chdir(folder)  # paths in the report are relative to where rfcdesk runs
     readme, sidecar = folder / KEP_5325 / "README.md", folder / KEP_5325 / "kep.yaml"
     text, fields = readme.read_bytes(), sidecar.read_bytes()
-    out = _status(folder, "KEP-5325", "implemented", MoveOptions(scheme="kep"))
+    out = _status(folder, "KEP-5325", "implemented", dict(scheme="kep"))
     assert out == f"KEP-5325: implementable -> implemented ({KEP_5325}/kep.yaml)\n"
     # The comment after the value stays; the document is not touched.
     old = "status: implementable #|implementable|implemented|deferred|rejected|withdrawn|replaced"
@@ -189,8 +190,11 @@ def test_a_kep_moves_in_its_kep_yaml(
     assert sidecar.read_bytes() == _swap(fields, old, new)
     assert readme.read_bytes() == text
     out = io.StringIO()
-    dry_run = MoveOptions(force=True, dry_run=True, scheme="kep")
-    assert run_status(folder, "KEP-5325", "withdrawn", dry_run, out) == 0
+    dry_run = dict(force=True, dry_run=True, scheme="kep")
+    assert (
+        status_command.run(status_command.Options("KEP-5325", "withdrawn", folder, **dry_run), out)
+        == 0
+    )
     assert out.getvalue().startswith(
         f"--- a/{KEP_5325}/kep.yaml\n+++ b/{KEP_5325}/kep.yaml\n@@ -5,7 +5,7 @@\n"
     )
@@ -231,7 +235,7 @@ def test_a_yaml_value_keeps_its_quotes_and_comment(
     tmp_path: Path, line: str, typed: str, expected: str
 ) -> None:
     folder = _kep(tmp_path, line)
-    _status(folder, "KEP-9", typed, MoveOptions(scheme="kep"))
+    _status(folder, "KEP-9", typed, dict(scheme="kep"))
     sidecar = folder / "sig-docs/9-quoted/kep.yaml"
     assert sidecar.read_bytes() == KEP_YAML.format(status=expected).encode()
 
@@ -239,7 +243,7 @@ def test_a_yaml_value_keeps_its_quotes_and_comment(
 def test_a_kep_yaml_without_status_gets_a_line_at_its_end(tmp_path: Path) -> None:
     folder = _kep(tmp_path, "")
     readme = (folder / "sig-docs/9-quoted/README.md").read_bytes()
-    _status(folder, "KEP-9", "provisional", MoveOptions(force=True, scheme="kep"))
+    _status(folder, "KEP-9", "provisional", dict(force=True, scheme="kep"))
     sidecar = folder / "sig-docs/9-quoted/kep.yaml"
     assert sidecar.read_text("utf-8") == KEP_YAML.format(status="") + "status: provisional\n"
     assert (folder / "sig-docs/9-quoted/README.md").read_bytes() == readme
@@ -249,7 +253,7 @@ def test_a_yaml_value_over_several_lines_is_refused(tmp_path: Path) -> None:
     folder = _kep(tmp_path, "status:\n  provisional\n")
     before = (folder / "sig-docs/9-quoted/kep.yaml").read_bytes()
     with pytest.raises(FatalError) as raised:
-        _status(folder, "KEP-9", "implementable", MoveOptions(scheme="kep"))
+        _status(folder, "KEP-9", "implementable", dict(scheme="kep"))
     assert str(raised.value) == (
         "sig-docs/9-quoted/kep.yaml: line 6: the value of `status` goes on over several lines; "
         "nothing was written"

@@ -1,58 +1,70 @@
-"""The command line: parse arguments and dispatch to the library. No behaviour lives here."""
+"""The command line: parse arguments and dispatch to `rfcdesk.commands`. No behaviour lives here.
+
+Each command's module is imported only when that command runs, so `rfcdesk --version` and
+`rfcdesk check` never load the site stack (Jinja2, Pygments, docutils, the HTTP server).
+`dispatch` is the one error boundary: every command runs through it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import NoReturn, TextIO, TypeVar, cast
 
 import click
 
 from rfcdesk import __version__
-from rfcdesk.commands.check import CheckOptions, run_check
-from rfcdesk.commands.history import run_history
-from rfcdesk.commands.index import run_index
-from rfcdesk.commands.init import InitOptions, run_init
-from rfcdesk.commands.list import run_list
-from rfcdesk.commands.new import NewOptions, run_new
-from rfcdesk.commands.renumber import run_renumber
-from rfcdesk.commands.schemes import run_schemes
-from rfcdesk.commands.show import run_show
-from rfcdesk.commands.stats import run_stats
-from rfcdesk.commands.status import MoveOptions, run_status
 from rfcdesk.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, FatalError, crash_log
 from rfcdesk.report.formats import PrintableStream
-from rfcdesk.rules import load_all
-from rfcdesk.scheme.load import BUILTIN_NAMES
-from rfcdesk.site.build import BuildOptions, run_build
-from rfcdesk.site.export import run_export
-from rfcdesk.site.serve import run_serve
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
 
+Options = TypeVar("Options")
+
+# Arguments and options several commands share, declared once.
 _PATH = click.argument("path", default=".", type=click.Path(path_type=Path))
 _SCHEME = click.option(
     "--scheme",
     metavar="NAME|FILE.toml",
     help=f"The scheme: {', '.join(BUILTIN_NAMES)}, or a scheme file (detected if omitted).",
 )
+_DRY_RUN = click.option(
+    "--dry-run", is_flag=True, help="Show the changes as a diff; write nothing."
+)
+
+
+def _format(*choices: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+    )
+
+
+def _output(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option("-o", "--output", type=click.Path(path_type=Path), help=help_text)
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
 
 
-def _run(func: Any, *args: Any, **kwargs: Any) -> None:
-    """Call a command function and exit with its code: the one error boundary.
+def dispatch(run: Callable[[Options, TextIO], int], options: Options) -> NoReturn:
+    """Run a command and exit with its code: the one error boundary.
 
     A FatalError is a message and its exit code; Ctrl-C exits 130; a closed pipe
     (`rfcdesk list | head`) ends quietly; anything else is our bug: one line on stderr,
-    exit 3, and the traceback in a log file for the report.
+    exit 3, and the traceback in a log file for the report. What is printed cannot drive
+    the terminal (see `PrintableStream`).
     """
-    sys.stdout = PrintableStream(sys.stdout)
-    sys.stderr = PrintableStream(sys.stderr)
+    out = cast(TextIO, PrintableStream(sys.stdout))
+    sys.stdout, sys.stderr = out, cast(TextIO, PrintableStream(sys.stderr))
     try:
-        code = func(*args, **kwargs)
+        code = run(options, out)
     except FatalError as exc:
         click.echo(f"rfcdesk: {exc.message}", err=True)
         sys.exit(exc.exit_code)
@@ -85,13 +97,7 @@ def main() -> None:
 @main.command()
 @_PATH
 @_SCHEME
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-)
+@_format("text", "json", "github")
 @click.option(
     "--select", multiple=True, help="Only rules whose code starts with these (comma-separated)."
 )
@@ -134,7 +140,10 @@ def check(
     against: str | None,
 ) -> None:
     """Lint the proposal folder at PATH. Exit 0: no errors; 1: errors; 2: usage or config error."""
-    options = CheckOptions(
+    from rfcdesk.commands import check as command
+
+    options = command.Options(
+        path=path,
         scheme=scheme,
         output_format=output_format,
         select=_codes(select),
@@ -147,7 +156,7 @@ def check(
         color=sys.stdout.isatty(),
         against=against,
     )
-    _run(run_check, path, options)
+    dispatch(command.run, options)
 
 
 @main.command(name="list")
@@ -155,18 +164,14 @@ def check(
 @_SCHEME
 @click.option("--status", help="Only proposals in this status (any accepted spelling).")
 @click.option("--author", help="Only proposals whose authors include this text.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@_format("table", "json", "csv")
 def list_command(
     path: Path, scheme: str | None, status: str | None, author: str | None, output_format: str
 ) -> None:
     """List the proposals in the folder at PATH."""
-    _run(run_list, path, status, author, output_format, scheme)
+    from rfcdesk.commands import list as command
+
+    dispatch(command.run, command.Options(path, scheme, status, author, output_format))
 
 
 @main.command()
@@ -175,14 +180,17 @@ def list_command(
 @_SCHEME
 def show(proposal_id: str, path: Path, scheme: str | None) -> None:
     """Show one proposal's fields, sections and diagnostics (ID: 12, KLIP-12, a file name)."""
-    _run(run_show, path, proposal_id, scheme)
+    from rfcdesk.commands import show as command
+
+    dispatch(command.run, command.Options(proposal_id, path, scheme))
 
 
 @main.command()
 def rules() -> None:
     """List every rule: code, name, default severity and summary."""
-    for _code, rule in sorted(load_all().items()):
-        click.echo(f"{rule.code}  {rule.name:<24} {rule.severity.value:<8} {rule.summary}")
+    from rfcdesk.commands import rules as command
+
+    dispatch(command.run, command.Options())
 
 
 @main.command()
@@ -190,29 +198,21 @@ def rules() -> None:
 @click.option("--json-schema", is_flag=True, help="Print the JSON Schema of scheme files.")
 def schemes(name: str | None, json_schema: bool) -> None:
     """List the built-in schemes; with NAME, print that scheme's TOML to start your own."""
-    _run(run_schemes, name, json_schema)
+    from rfcdesk.commands import schemes as command
+
+    dispatch(command.run, command.Options(name, json_schema))
 
 
 @main.command()
 @_PATH
 @click.option("--dry-run", is_flag=True, help="Show rfcdesk.toml as a diff; write nothing.")
-@click.option("--draft", is_flag=True, help="Draft a scheme even when a built-in one fits.")
-@click.option("--force", is_flag=True, help="Replace an existing rfcdesk.toml.")
-def init(path: Path, dry_run: bool, draft: bool, force: bool) -> None:
+@click.option("--draft-scheme", is_flag=True, help="Draft a scheme even when a built-in one fits.")
+@click.option("--replace", is_flag=True, help="Replace an existing rfcdesk.toml.")
+def init(path: Path, dry_run: bool, draft_scheme: bool, replace: bool) -> None:
     """Name the scheme that fits a folder (or draft one) and write rfcdesk.toml."""
-    _run(run_init, path, InitOptions(dry_run, draft, force))
+    from rfcdesk.commands import init as command
 
-
-_TEXT_OR_JSON = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
-_DRY_RUN = click.option(
-    "--dry-run", is_flag=True, help="Show the changes as a diff; write nothing."
-)
+    dispatch(command.run, command.Options(path, dry_run, draft_scheme, replace))
 
 
 @main.command()
@@ -242,8 +242,11 @@ def new(
     dry_run: bool,
 ) -> None:
     """Start a proposal: the next id, the template filled in, a row in the index."""
-    options = NewOptions(
+    from rfcdesk.commands import new as command
+
+    options = command.Options(
         title=title,
+        path=path,
         author=author,
         intent=intent,
         draft=draft,
@@ -252,7 +255,7 @@ def new(
         scheme=scheme,
         branches=not no_branches,
     )
-    _run(run_new, path, options)
+    dispatch(command.run, options)
 
 
 @main.command()
@@ -273,8 +276,10 @@ def status(
     dry_run: bool,
 ) -> None:
     """Move a proposal to NEW_STATUS in its document and in the index."""
-    options = MoveOptions(force=force, by=by, dry_run=dry_run, scheme=scheme)
-    _run(run_status, path, proposal_id, new_status, options)
+    from rfcdesk.commands import status as command
+
+    options = command.Options(proposal_id, new_status, path, force, by, dry_run, scheme)
+    dispatch(command.run, options)
 
 
 @main.command()
@@ -284,7 +289,9 @@ def status(
 @_DRY_RUN
 def index(path: Path, scheme: str | None, check: bool, dry_run: bool) -> None:
     """Rewrite the index table and the next-number line from the proposal files."""
-    _run(run_index, path, check, dry_run, scheme)
+    from rfcdesk.commands import index as command
+
+    dispatch(command.run, command.Options(path, scheme, check, dry_run))
 
 
 @main.command()
@@ -295,7 +302,9 @@ def index(path: Path, scheme: str | None, check: bool, dry_run: bool) -> None:
 @_DRY_RUN
 def renumber(proposal_id: str, new_id: str, path: Path, scheme: str | None, dry_run: bool) -> None:
     """Give a proposal a new number: file, title, links and mentions follow."""
-    _run(run_renumber, path, proposal_id, new_id, dry_run, scheme)
+    from rfcdesk.commands import renumber as command
+
+    dispatch(command.run, command.Options(proposal_id, new_id, path, scheme, dry_run))
 
 
 @main.command()
@@ -303,7 +312,7 @@ def renumber(proposal_id: str, new_id: str, path: Path, scheme: str | None, dry_
 @click.argument("path", metavar="[PATH]", required=False, type=click.Path(path_type=Path))
 @_SCHEME
 @click.option("--all", "everything", is_flag=True, help="Every proposal's events (PATH only).")
-@_TEXT_OR_JSON
+@_format("text", "json")
 def history(
     proposal_id: str | None,
     path: Path | None,
@@ -315,6 +324,8 @@ def history(
 
     `rfcdesk history ID [PATH]` for one proposal; `rfcdesk history --all [PATH]` for all.
     """
+    from rfcdesk.commands import history as command
+
     if everything:
         if path is not None:
             raise click.UsageError("with --all, give only the folder: rfcdesk history --all PATH")
@@ -323,7 +334,7 @@ def history(
         raise click.UsageError("name a proposal (rfcdesk history 12) or pass --all")
     else:
         folder, wanted = path or Path("."), proposal_id
-    _run(run_history, folder, wanted, output_format, scheme)
+    dispatch(command.run, command.Options(wanted, folder, scheme, output_format))
 
 
 @main.command()
@@ -339,7 +350,7 @@ def history(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Count stale days up to this date (default: today).",
 )
-@_TEXT_OR_JSON
+@_format("text", "json")
 def stats(
     path: Path,
     scheme: str | None,
@@ -348,38 +359,33 @@ def stats(
     output_format: str,
 ) -> None:
     """Counts by status and year, days per status change, and stale open proposals."""
-    _run(run_stats, path, output_format, stale_days, as_of.date() if as_of else None, scheme)
+    from rfcdesk.commands import stats as command
+
+    day = as_of.date() if as_of else None
+    dispatch(command.run, command.Options(path, scheme, stale_days, day, output_format))
 
 
 @main.command()
 @_PATH
 @_SCHEME
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Where to write the site (default: _site beside the folder).",
-)
+@_output("Where to write the site (default: _site beside the folder).")
 @click.option("--base-url", default="", help="Where the site is published (for the feed).")
 def build(path: Path, scheme: str | None, output: Path | None, base_url: str) -> None:
     """Build the static site: index, proposal pages, dashboard, search, feed, exports."""
-    options = BuildOptions(output or Path("_site"), base_url=base_url)
-    _run(run_build, path, output, options, scheme)
+    from rfcdesk.commands import build as command
+
+    dispatch(command.run, command.Options(path, scheme, output, base_url))
 
 
 @main.command()
 @_PATH
 @_SCHEME
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["json", "csv"]),
-    default="json",
-    show_default=True,
-)
+@_format("json", "csv")
 def export(path: Path, scheme: str | None, output_format: str) -> None:
     """Print every proposal as data (the JSON is proposals.json; see its JSON Schema)."""
-    _run(run_export, path, output_format, scheme)
+    from rfcdesk.commands import export as command
+
+    dispatch(command.run, command.Options(path, scheme, output_format))
 
 
 @main.command()
@@ -387,12 +393,9 @@ def export(path: Path, scheme: str | None, output_format: str) -> None:
 @_SCHEME
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Keep the built site here (default: a temporary folder).",
-)
+@_output("Keep the built site here (default: a temporary folder).")
 def serve(path: Path, scheme: str | None, host: str, port: int, output: Path | None) -> None:
     """Build the site, serve it, and rebuild and reload pages when a proposal changes."""
-    _run(run_serve, path, host, port, output, scheme)
+    from rfcdesk.commands import serve as command
+
+    dispatch(command.run, command.Options(path, scheme, host, port, output))

@@ -17,7 +17,8 @@ from rfcdesk.rules.against import CODE, shared_ids
 from rfcdesk.rules.outcome import findings
 
 
-class CheckOptions(NamedTuple):
+class Options(NamedTuple):
+    path: Path = Path(".")
     scheme: str | None = None
     output_format: str = "text"
     select: tuple[str, ...] = ()
@@ -37,11 +38,10 @@ def _validate_codes(codes: tuple[str, ...]) -> None:
             raise FatalError(f"no rule code starts with {code!r}; `rfcdesk rules` lists them")
 
 
-def run_check(path: Path, options: CheckOptions, out: TextIO | None = None) -> int:
-    """Check the folder at `path`; print the report; return the exit code."""
-    out = out or sys.stdout
+def run(options: Options, out: TextIO) -> int:
+    """Check the folder; print the report; return the exit code."""
     load_all()
-    config = load_config(path)
+    config = load_config(options.path)
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)

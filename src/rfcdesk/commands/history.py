@@ -6,7 +6,7 @@ import json
 import posixpath
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.history.load import FolderHistory, load_history, shallow_note
@@ -87,15 +87,17 @@ def _day(date: str | None, missing: str = "(not committed)") -> str:
     return date[:10] if date else missing
 
 
-def run_history(
-    path: Path,
-    wanted: str | None,
-    output_format: str = "text",
-    scheme: str | None = None,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    folder = open_folder(load_config(path), scheme)
+class Options(NamedTuple):
+    wanted: str | None  # a proposal, or None for every proposal's events
+    path: Path = Path(".")
+    scheme: str | None = None
+    output_format: str = "text"
+
+
+def run(options: Options, out: TextIO) -> int:
+    """Print one proposal's life from git, or the whole folder's events."""
+    wanted, output_format = options.wanted, options.output_format
+    folder = open_folder(load_config(options.path), options.scheme)
     history = load_history(folder)
     if not history.known and (output_format == "json" or wanted is None):
         print(f"rfcdesk: no history: {folder.root} is {history.reason}", file=sys.stderr)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from rfcdesk.edit.index import regenerate, set_next_number
 from rfcdesk.edit.text import Text
@@ -34,15 +33,17 @@ def plan_index(folder: Folder) -> FileChange | None:
     return None if after == before else FileChange(path, before, after)
 
 
-def run_index(
-    path: Path,
-    check: bool = False,
-    dry_run: bool = False,
-    scheme: str | None = None,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    config = load_config(path)
+class Options(NamedTuple):
+    path: Path = Path(".")
+    scheme: str | None = None
+    check: bool = False  # change nothing; exit 1 and show the diff when the index is stale
+    dry_run: bool = False
+
+
+def run(options: Options, out: TextIO) -> int:
+    """Rewrite the index table and the next-number line from the proposal files."""
+    check, dry_run, scheme = options.check, options.dry_run, options.scheme
+    config = load_config(options.path)
     with folder_lock(config.folder):
         folder = open_folder(config, scheme)
         change = plan_index(folder)

@@ -7,7 +7,6 @@ written into rfcdesk.toml as a `[scheme]` table, to be edited from there.
 from __future__ import annotations
 
 import functools
-import sys
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -17,9 +16,10 @@ from rfcdesk.edge.files import list_files, read_document
 from rfcdesk.edit.writer import FileChange, write_or_show
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.read.folder import parse_file
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.detect import Fit, detection_depth, rank_schemes
 from rfcdesk.scheme.draft import draft_scheme, is_auxiliary
-from rfcdesk.scheme.load import BUILTIN_NAMES, SchemeSource, build_scheme, builtin_scheme, validate
+from rfcdesk.scheme.load import SchemeSource, build_scheme, builtin_scheme, validate
 
 SETTINGS = "rfcdesk.toml"
 # A built-in fits when most files carry its names and a fair share of its required fields
@@ -28,7 +28,8 @@ MIN_NAMED = 0.5
 MIN_CONTENT = 0.25
 
 
-class InitOptions(NamedTuple):
+class Options(NamedTuple):
+    path: Path = Path(".")
     dry_run: bool = False
     draft: bool = False  # draft a scheme even when a built-in fits
     force: bool = False  # replace an existing rfcdesk.toml
@@ -40,15 +41,15 @@ def fits(fit: Fit) -> bool:
     return bool(fit.files) and fit.named >= MIN_NAMED * fit.files and fit.content >= MIN_CONTENT
 
 
-def run_init(path: Path, options: InitOptions, out: TextIO | None = None) -> int:
+def run(options: Options, out: TextIO) -> int:
     """Write a starting rfcdesk.toml for the folder; print how each scheme fits."""
-    out = out or sys.stdout
+    path = options.path
     root = path.resolve()
     if not root.is_dir():
         raise FatalError(f"{path}: not a folder")
     target = root / SETTINGS
     if target.exists() and not options.force:
-        raise FatalError(f"{target} exists already; pass --force to replace it")
+        raise FatalError(f"{target} exists already; pass --replace to replace it")
     paths = list_files(root, detection_depth())
     parse = functools.partial(parse_file, root)
     schemes = [builtin_scheme(name) for name in options.candidates]

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.history.load import FolderHistory, load_history, shallow_note
@@ -62,24 +62,25 @@ def select_proposals(folder: Folder, status: str | None, author: str | None) -> 
     return sorted(chosen, key=lambda p: (folder.scheme.sort_key(p.id), p.path))
 
 
-def run_list(
-    path: Path,
-    status: str | None = None,
-    author: str | None = None,
-    output_format: str = "table",
-    scheme: str | None = None,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    folder = open_folder(load_config(path), scheme)
+class Options(NamedTuple):
+    path: Path = Path(".")
+    scheme: str | None = None
+    status: str | None = None  # only proposals in this status (any accepted spelling)
+    author: str | None = None  # only proposals whose authors include this text
+    output_format: str = "table"
+
+
+def run(options: Options, out: TextIO) -> int:
+    """List the proposals of a folder as a table, JSON or CSV."""
+    folder = open_folder(load_config(options.path), options.scheme)
     history = load_history(folder)
     records = [
         proposal_record(folder, p, history.timeline(p.path))
-        for p in select_proposals(folder, status, author)
+        for p in select_proposals(folder, options.status, options.author)
     ]
-    if output_format == "json":
+    if options.output_format == "json":
         print(json.dumps(records, indent=2, ensure_ascii=False), file=out)
-    elif output_format == "csv":
+    elif options.output_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
@@ -37,8 +36,9 @@ from rfcdesk.scheme.load import scheme_template
 from rfcdesk.scheme.model import Scheme, fold
 
 
-class NewOptions(NamedTuple):
+class Options(NamedTuple):
     title: str
+    path: Path = Path(".")
     author: str | None = None
     intent: bool = False  # only reserve the number in the index
     draft: bool = False  # an undated draft id (rfc: 00000000_name.md)
@@ -56,12 +56,12 @@ def git_author(root: Path) -> str | None:
     return name or None
 
 
-def run_new(path: Path, options: NewOptions, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+def run(options: Options, out: TextIO) -> int:
+    """Start a proposal: claim the next id, fill the template, add the index row."""
     title = " ".join(options.title.split())
     if not title:
         raise FatalError("the title is empty")
-    config = load_config(path)
+    config = load_config(options.path)
     with folder_lock(config.folder):
         folder = open_folder(config, options.scheme)
         author = options.author or git_author(folder.root) or ""
@@ -77,7 +77,7 @@ def run_new(path: Path, options: NewOptions, out: TextIO | None = None) -> int:
     return EXIT_OK
 
 
-def plan_new(folder: Folder, options: NewOptions, author: str) -> tuple[list[FileChange], str]:
+def plan_new(folder: Folder, options: Options, author: str) -> tuple[list[FileChange], str]:
     """The files `new` writes: the proposal (unless --intent) and the index."""
     scheme = folder.scheme
     day = options.date or dt.date.today()

@@ -9,7 +9,6 @@ either; those mentions are listed, not rewritten.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple, TextIO
@@ -55,16 +54,23 @@ def rewrite(
     return text
 
 
-def run_renumber(
-    path: Path,
-    wanted: str,
-    new_id: str,
-    dry_run: bool = False,
-    scheme: str | None = None,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    config = load_config(path)
+class Options(NamedTuple):
+    wanted: str
+    new_id: str
+    path: Path = Path(".")
+    scheme: str | None = None
+    dry_run: bool = False
+
+
+def run(options: Options, out: TextIO) -> int:
+    """Give a proposal a new number: file, title, links and mentions follow."""
+    wanted, new_id, dry_run, scheme = (
+        options.wanted,
+        options.new_id,
+        options.dry_run,
+        options.scheme,
+    )
+    config = load_config(options.path)
     with folder_lock(config.folder):
         folder = open_folder(config, scheme)
         proposal = folder.find(wanted)

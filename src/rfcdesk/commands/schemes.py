@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK
-from rfcdesk.scheme.load import BUILTIN_NAMES, builtin_scheme, builtin_scheme_text, json_schema
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
+from rfcdesk.scheme.load import builtin_scheme, builtin_scheme_text, json_schema
 
 
-def run_schemes(name: str | None, show_schema: bool, out: TextIO | None = None) -> int:
+class Options(NamedTuple):
+    name: str | None = None  # print this built-in scheme's TOML
+    json_schema: bool = False  # print the JSON Schema of scheme files
+
+
+def run(options: Options, out: TextIO) -> int:
     """List the built-ins; with a name, print that scheme's file; or print the JSON Schema."""
-    out = out or sys.stdout
-    if show_schema:
+    name = options.name
+    if options.json_schema:
         out.write(json.dumps(json_schema(), indent=2) + "\n")
     elif name:
         builtin_scheme(name)  # an unknown name is refused with the list of known ones

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.read.folder import open_folder
@@ -13,10 +12,16 @@ from rfcdesk.report.formats import display_path
 from rfcdesk.rules.outcome import diagnose
 
 
-def run_show(path: Path, wanted: str, scheme: str | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    folder = open_folder(load_config(path), scheme)
-    proposal = folder.find(wanted)
+class Options(NamedTuple):
+    wanted: str  # an id, a label, a file name or part of one
+    path: Path = Path(".")
+    scheme: str | None = None
+
+
+def run(options: Options, out: TextIO) -> int:
+    """Print one proposal's fields, sections and diagnostics."""
+    folder = open_folder(load_config(options.path), options.scheme)
+    proposal = folder.find(options.wanted)
     label = folder.scheme.label(proposal.id) if proposal.id else proposal.path
     print(f"{label}: {proposal.title or '(no title)'}", file=out)
     print(f"  file    {display_path(folder.root, proposal.path)}", file=out)

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.history.figures import Stats, gather, stats_record
@@ -84,16 +84,23 @@ def _proposals(count: int, noun: str = "proposal") -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def run_stats(
-    path: Path,
-    output_format: str = "text",
-    stale_days: int | None = None,
-    as_of: dt.date | None = None,
-    scheme: str | None = None,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    config = load_config(path)
+class Options(NamedTuple):
+    path: Path = Path(".")
+    scheme: str | None = None
+    stale_days: int | None = None  # default: the settings' stale_days
+    as_of: dt.date | None = None  # default: today
+    output_format: str = "text"
+
+
+def run(options: Options, out: TextIO) -> int:
+    """Print the folder's figures: counts, days per status change, stale proposals."""
+    output_format, stale_days, as_of, scheme = (
+        options.output_format,
+        options.stale_days,
+        options.as_of,
+        options.scheme,
+    )
+    config = load_config(options.path)
     folder = open_folder(config, scheme)
     day = as_of or dt.date.today()
     stats = gather(folder, load_history(folder), day, stale_days or config.stale_days)

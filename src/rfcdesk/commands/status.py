@@ -39,7 +39,10 @@ from rfcdesk.report.formats import display_path
 from rfcdesk.scheme.model import FieldSpec, Scheme
 
 
-class MoveOptions(NamedTuple):
+class Options(NamedTuple):
+    wanted: str  # the proposal: an id, a label, a file name or part of one
+    new_status: str
+    path: Path = Path(".")
     force: bool = False  # allow a move the workflow does not list
     by: str | None = None  # the proposal that replaces this one, for statuses that need it
     dry_run: bool = False
@@ -64,11 +67,10 @@ def allowed_move(
     return f"from `{current}` it can move to: {', '.join(moves)}"
 
 
-def run_status(
-    path: Path, wanted: str, new_status: str, options: MoveOptions, out: TextIO | None = None
-) -> int:
-    out = out or sys.stdout
-    config = load_config(path)
+def run(options: Options, out: TextIO) -> int:
+    """Move a proposal to a new status, in its document and in the index."""
+    wanted, new_status = options.wanted, options.new_status
+    config = load_config(options.path)
     with folder_lock(config.folder):
         folder = open_folder(config, options.scheme)
         proposal = folder.find(wanted)
@@ -85,7 +87,7 @@ def run_status(
             raise FatalError(
                 f"{label} cannot move to `{target}`: {refusal} (pass --force to move anyway)"
             )
-        changes = plan_move(folder, proposal, new_status, target, options)
+        changes = plan_move(folder, proposal, new_status, target, options.by)
         if refusal and not options.dry_run:
             print(f"forced: {refusal}", file=sys.stderr)
         write_or_show(changes, folder.root, options.dry_run, out)
@@ -99,14 +101,15 @@ def run_status(
 
 
 def plan_move(
-    folder: Folder, proposal: Proposal, written: str, target: str, options: MoveOptions
+    folder: Folder, proposal: Proposal, written: str, target: str, by: str | None = None
 ) -> list[FileChange]:
     """The edited fields file (the document or its sidecar) and index; empty when all
-    already say the new status. `written` is the status as the user typed it."""
+    already say the new status. `written` is the status as the user typed it; `by` names
+    the proposal that replaces this one, for statuses that need it."""
     scheme = folder.scheme
     fields = _FieldsFile.read(folder.root, proposal, scheme)
     text = _write_status(fields, written)
-    text = _write_required(folder, fields, text, target, options)
+    text = _write_required(folder, fields, text, target, by)
     moved = fields.parse(text)
     _verify(proposal, moved, scheme, target)
     changes = []
@@ -227,7 +230,7 @@ def _metadata_anchor(text: str) -> int:
 
 
 def _write_required(
-    folder: Folder, fields: _FieldsFile, text: str, target: str, options: MoveOptions
+    folder: Folder, fields: _FieldsFile, text: str, target: str, by: str | None
 ) -> str:
     """Fields the new status requires (an obsolete RFC names its successor)."""
     scheme, proposal = folder.scheme, fields.proposal
@@ -236,14 +239,14 @@ def _write_required(
             continue
         current = fields.parse(text)
         present = current.field(spec.name)
-        if options.by is None:
+        if by is None:
             if present is not None and present.value:
                 continue
             raise FatalError(
                 f"`{target}` needs the field `{spec.name}`: pass --by ID to name the proposal "
                 "that replaces this one"
             )
-        other = folder.find(options.by)
+        other = folder.find(by)
         if other.path == proposal.path:
             raise FatalError("a proposal cannot replace itself")
         name = scheme.label(other.id) if other.id else other.path

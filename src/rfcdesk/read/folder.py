@@ -29,8 +29,9 @@ from rfcdesk.read.index import IndexTable, parse_index
 from rfcdesk.read.proposal import parse_proposal, suppressions, unreadable
 from rfcdesk.read.settings import Config
 from rfcdesk.read.template import TemplateInfo, template_info
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.detect import best_fit, detection_depth, rank_schemes
-from rfcdesk.scheme.load import BUILTIN_NAMES, resolve_scheme
+from rfcdesk.scheme.load import resolve_scheme
 from rfcdesk.scheme.model import Scheme, fold
 
 # Below this many files to parse, starting worker processes costs more than it saves.

@@ -9,7 +9,8 @@ from typing import NamedTuple
 
 from rfcdesk.edge.files import glob_depth, select_files
 from rfcdesk.model import Proposal
-from rfcdesk.scheme.load import BUILTIN_NAMES, builtin_scheme
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
+from rfcdesk.scheme.load import builtin_scheme
 from rfcdesk.scheme.model import Scheme
 
 # A template file is strong evidence; each file that fits a scheme's name pattern adds one.

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from rfcdesk.errors import FatalError
+from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.model import (
     ISO_DATE,
     FieldSpec,
@@ -32,7 +33,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-BUILTIN_NAMES = ("klip", "rfc", "pep", "rust-rfc", "swift-evolution", "eip", "kep", "madr")
 Path_ = tuple[str | int, ...]  # where a value is in the TOML document: ("fields", 2, "kind")
 
 

@@ -15,26 +15,24 @@ import json
 import os
 import posixpath
 import re
-import sys
 import time
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple
 
 import jinja2
 
 from rfcdesk import __version__
 from rfcdesk.edge.files import contained, read_document, walk
 from rfcdesk.edge.workers import parallel_map
-from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.history.load import FolderHistory, load_history, shallow_note
+from rfcdesk.errors import FatalError
+from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.history.timeline import describe
 from rfcdesk.model import Diagnostic
-from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.folder import Folder
 from rfcdesk.read.settings import load_config
-from rfcdesk.report.formats import display_path
 from rfcdesk.rules.links import local_target
 from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site import charts
@@ -388,26 +386,3 @@ def _load_manifest(output: Path) -> dict[str, Any]:
 def _save_manifest(output: Path, pages: dict[str, Any]) -> None:
     text = json.dumps({"format": MANIFEST_FORMAT, "pages": pages}, ensure_ascii=False)
     write_if_changed(output / MANIFEST, text.encode())
-
-
-def run_build(
-    path: Path,
-    output: Path | None,
-    options: BuildOptions | None = None,
-    scheme: str | None = None,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    folder = open_folder(load_config(path), scheme)
-    target = output or (folder.root.parent / "_site")
-    result = build_site(folder, (options or BuildOptions(target))._replace(output=target))
-    note = shallow_note(result.shallow_before)
-    if note:
-        print(f"rfcdesk: {note}", file=sys.stderr)
-    shown = display_path(target, "index.html")
-    print(
-        f"built {result.pages} proposal pages ({len(result.rendered)} rendered, "
-        f"{result.pages - len(result.rendered)} current) in {result.seconds:.2f}s: open {shown}",
-        file=out,
-    )
-    return EXIT_OK

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import sys
 from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from rfcdesk.errors import EXIT_OK
-from rfcdesk.history.load import load_history
 from rfcdesk.model import Severity
-from rfcdesk.read.folder import open_folder
-from rfcdesk.read.settings import load_config
-from rfcdesk.rules.outcome import configured_diagnostics
-from rfcdesk.site.collect import Entry, collect
+from rfcdesk.site.collect import Entry
 
 SCHEMA_ID = "https://rfcdesk.dev/schemas/proposals-1.json"
 CSV_COLUMNS = (
@@ -114,18 +106,3 @@ def csv_text(entries: Sequence[Entry]) -> str:
             ]
         )
     return buffer.getvalue()
-
-
-def run_export(
-    path: Path, output_format: str = "json", scheme: str | None = None, out: TextIO | None = None
-) -> int:
-    out = out or sys.stdout
-    config = load_config(path)
-    folder = open_folder(config, scheme)
-    entries = collect(folder, load_history(folder), configured_diagnostics(config, folder))
-    if output_format == "csv":
-        out.write(csv_text(entries))
-    else:
-        text = json.dumps(document(folder.scheme.name, entries), indent=2, ensure_ascii=False)
-        print(text, file=out)
-    return EXIT_OK

@@ -20,7 +20,6 @@ import select
 import signal
 import socket
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -30,10 +29,8 @@ from types import FrameType
 from typing import Any, NamedTuple, TextIO
 from urllib.parse import unquote, urlsplit
 
-from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.read.folder import open_folder
-from rfcdesk.read.settings import load_config
-from rfcdesk.site.build import BuildOptions, BuildResult, build_site
+from rfcdesk.errors import FatalError
+from rfcdesk.site.build import BuildResult
 
 EVENTS_PATH = "/__rfcdesk/events"
 POLL_SECONDS = 0.4
@@ -413,7 +410,7 @@ class StopSignal:
 
 
 @contextlib.contextmanager
-def _handling(stop: StopSignal) -> Iterator[None]:
+def handling_stop_signals(stop: StopSignal) -> Iterator[None]:
     """Within this block Ctrl-C and SIGTERM go to `stop`."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may handle signals; a caller's thread keeps its own
@@ -424,73 +421,3 @@ def _handling(stop: StopSignal) -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-def run_serve(
-    path: Path,
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    output: Path | None = None,
-    scheme: str | None = None,
-    out: TextIO | None = None,
-) -> int:
-    out = out or sys.stdout
-    folder = open_folder(load_config(path), scheme)
-    stop_signal = StopSignal()
-    with _handling(stop_signal), tempfile.TemporaryDirectory(prefix="rfcdesk-serve-") as scratch:
-        target = output or Path(scratch) / "site"
-        options = BuildOptions(target, live=True)
-        stop = threading.Event()
-        watcher: threading.Thread | None = None
-        try:
-            started = time.perf_counter()
-            built_from = fingerprint(folder.root, target)
-            result = build_site(folder, options)
-            state = BuildState()
-            server = listen(host, port, target, state, Slots())
-            watcher = threading.Thread(
-                target=watch,
-                args=(
-                    folder.root,
-                    target,
-                    lambda: build_site(open_folder(load_config(path), scheme), options),
-                    state,
-                    stop,
-                    sys.stderr,
-                    built_from,
-                ),
-                daemon=True,
-            )
-            watcher.start()
-            _announce(host, server.server_port, result.pages, target, started, out)
-            stop_signal.serving = True
-            try:
-                while not stop_signal.requested:
-                    server.handle_request()  # one request, or none in `server.timeout`
-            finally:
-                stop_signal.serving = False
-                state.close()
-                server.server_close()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            # A rebuild under way must not write into the folder while it is removed.
-            stop.set()
-            if watcher is not None:
-                watcher.join(WATCHER_JOIN_SECONDS)
-    return EXIT_OK
-
-
-def _announce(host: str, port: int, pages: int, target: Path, started: float, out: TextIO) -> None:
-    """The ready line, and a warning when others could reach the site."""
-    shown = f"[{host}]" if ":" in host else host
-    if not is_loopback(host):
-        warning = f"rfcdesk: serving on {host}: anyone who can reach it can read the site"
-        print(warning, file=sys.stderr)
-    elapsed = time.perf_counter() - started
-    print(
-        f"built {pages} pages in {elapsed:.2f}s into {target}; "
-        f"serving http://{shown}:{port}/ (Ctrl-C stops)",
-        file=out,
-        flush=True,
-    )
