@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import enum
+import posixpath
+import re
 from array import array
 from typing import NamedTuple
+from urllib.parse import unquote
 
 
 class Severity(str, enum.Enum):
@@ -94,3 +97,19 @@ class Proposal(NamedTuple):
             if f.name == name:
                 return f
         return None
+
+
+# A URL scheme (`https:`, `mailto:`): such a link leaves the folder by design.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def local_target(proposal_path: str, target: str) -> tuple[str, str] | None:
+    """(path relative to the folder, fragment) of a relative link, or None for URLs."""
+    if not target or _SCHEME.match(target) or target.startswith(("/", "//")):
+        return None
+    path, _, fragment = target.partition("#")
+    path = unquote(path.split("?", 1)[0])
+    if not path:
+        return proposal_path, unquote(fragment)
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(proposal_path), path))
+    return resolved, unquote(fragment)

@@ -12,8 +12,8 @@ from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.report.baseline import apply_baseline, read_baseline, write_baseline
 from rfcdesk.report.formats import FORMATTERS, Report
-from rfcdesk.rules import RULES, enabled, load_all
-from rfcdesk.rules.against import CODE, shared_ids
+from rfcdesk.rules import RULES, context_of, enabled, load_all, run_rules
+from rfcdesk.rules.against import CODE, against
 from rfcdesk.rules.outcome import findings
 
 
@@ -50,9 +50,8 @@ def run(options: Options, out: TextIO) -> int:
     )
     if options.against and enabled(CODE, select or ("",), ignore):
         folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
-        found = shared_ids(
-            folder.root, folder.scheme, folder.proposals, folder.index_table, options.against
-        )
+        ctx = context_of(folder, against(folder, options.against))
+        found = run_rules(ctx, (CODE,), ignore)
         diagnostics = sorted([*diagnostics, *found], key=lambda d: (d.path, d.line, d.col, d.code))
     if options.write_baseline:
         write_baseline(options.write_baseline, diagnostics)

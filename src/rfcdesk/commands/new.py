@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from rfcdesk.edge.git import run_git
-from rfcdesk.edit.index import insert_row, regenerate, row_label, row_values, set_next_number
-from rfcdesk.edit.table import cells_of
+from rfcdesk.edit.index import place_row, set_next_number
 from rfcdesk.edit.text import (
     Text,
     field_line_like,
@@ -28,7 +27,7 @@ from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.model import Proposal
 from rfcdesk.read.folder import Folder, open_folder
-from rfcdesk.read.numbers import next_free, numbers_in_folder, numbers_on_branches
+from rfcdesk.read.numbers import next_free, numbers_in_folder, numbers_in_use
 from rfcdesk.read.proposal import match_field_line, parse_proposal
 from rfcdesk.read.settings import load_config
 from rfcdesk.report.formats import display_path
@@ -94,10 +93,11 @@ def plan_new(folder: Folder, options: Options, author: str) -> tuple[list[FileCh
             "by hand from the template and run `rfcdesk check`"
         )
     if scheme.id_kind == "number":
-        used = numbers_in_folder(folder.proposals, folder.index_table)
+        proposals, table = folder.proposals, folder.index_table
         if options.branches:
-            for number, where in numbers_on_branches(folder.root, scheme).items():
-                used.setdefault(number, where)
+            used = numbers_in_use(folder.root, scheme, proposals, table)
+        else:
+            used = numbers_in_folder(proposals, table)
         nxt = folder.index_table.next_number if folder.index_table else None
         proposal_id = str(next_free(used, nxt.number if nxt else None))
         name = scheme.file_name(proposal_id, slug)
@@ -237,18 +237,9 @@ def _index_change(
         return None
     path = folder.root / scheme.index.file
     before, doc = read_for_edit(path, missing_ok=True)
-    text = doc.body
+    row = proposal or _intent(scheme, proposal_id, title)
     table = folder.index_table
-    if table is not None and table.line and not table.markers:
-        cells = cells_of(text[slice(*line_span(text, table.line))])
-        label = row_label(scheme, proposal_id, title, proposal.path if proposal else None)
-        stand_in = proposal or _intent(scheme, proposal_id, title)
-        text = insert_row(
-            text, table, scheme, proposal_id, row_values(scheme, cells, stand_in, label)
-        )
-    else:
-        rows = [*folder.proposals, proposal or _intent(scheme, proposal_id, title)]
-        text = regenerate(text, scheme, rows, folder.exists, table)
+    text = place_row(doc.body, scheme, table, folder.proposals, row, folder.exists)
     text = set_next_number(text, scheme, int(proposal_id) + 1)
     return FileChange(path, before, Text(doc.bom, text).encode())
 
@@ -256,7 +247,7 @@ def _index_change(
 def _intent(scheme: Scheme, proposal_id: str, title: str) -> Proposal:
     """A stand-in for a reserved number: a row with a title and the first status."""
     status = scheme.initial_status or scheme.statuses[0].name
-    spec = scheme.field_of_kind("status")
+    spec = scheme.status_spec
     line = f"- {spec.name if spec else 'Status'}: {status}\n"
     proposal = parse_proposal("", f"# {title}\n\n{line}", scheme)
     return proposal._replace(id=proposal_id, path="", title=title)

@@ -17,12 +17,11 @@ from rfcdesk.edit.index import regenerate, set_next_number
 from rfcdesk.edit.text import Text, heading_text_span, line_span
 from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or_show
 from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.model import Proposal
+from rfcdesk.model import Proposal, local_target
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.numbers import numbers_in_folder, numbers_on_branches
 from rfcdesk.read.proposal import parse_proposal
 from rfcdesk.read.settings import load_config
-from rfcdesk.rules.links import local_target
 from rfcdesk.scheme.model import Scheme
 
 

@@ -8,16 +8,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from rfcdesk.edit.index import (
-    insert_row,
-    link_target,
-    regenerate,
-    row_label,
-    row_values,
-    set_row_status,
-    written_status,
-)
-from rfcdesk.edit.table import cells_of
+from rfcdesk.edit.index import link_target, place_row, written_status
 from rfcdesk.edit.text import (
     Text,
     edit_field,
@@ -153,7 +144,7 @@ class _FieldsFile(NamedTuple):
 
 
 def _status_spec(scheme: Scheme) -> FieldSpec:
-    spec = scheme.field_of_kind("status")
+    spec = scheme.status_spec
     if spec is None:
         raise FatalError(f"the {scheme.name} scheme has no status field")
     return spec
@@ -288,16 +279,8 @@ def _index_change(folder: Folder, moved: Proposal, word: str) -> FileChange | No
         return None
     path = folder.root / scheme.index.file
     before, doc = read_for_edit(path)
-    if table.markers:
-        others = [p for p in folder.proposals if p.path != moved.path]
-        text = regenerate(doc.body, scheme, [*others, moved], folder.exists, table)
-    else:
-        text, count = set_row_status(doc.body, table, scheme, moved, word)
-        if count == 0:
-            header = cells_of(doc.body[slice(*line_span(doc.body, table.line))])
-            label = row_label(scheme, moved.id, moved.title, moved.path)
-            values = row_values(scheme, header, moved, label)
-            text = insert_row(doc.body, table, scheme, moved.id, values)
+    others = [p for p in folder.proposals if p.path != moved.path]
+    text = place_row(doc.body, scheme, table, others, moved, folder.exists, word)
     if text == doc.body:
         return None
     return FileChange(path, before, Text(doc.bom, text).encode())

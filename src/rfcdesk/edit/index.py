@@ -20,9 +20,8 @@ from rfcdesk.edit.table import (
     set_cell,
 )
 from rfcdesk.edit.text import case_like, insert_line, line_span, newline_of, replace_span
-from rfcdesk.model import Proposal
+from rfcdesk.model import Proposal, local_target
 from rfcdesk.read.index import MARK_END, MARK_START, IndexTable, parse_index
-from rfcdesk.rules.links import local_target
 from rfcdesk.scheme.model import Scheme, fold
 
 NO_FILE = "*(no file)*"
@@ -113,8 +112,7 @@ def _escape_pipes(text: str) -> str:
 
 def written_status(scheme: Scheme, proposal: Proposal) -> str | None:
     """The proposal's status as the document spells it, when it is a status at all."""
-    spec = scheme.field_of_kind("status")
-    found = proposal.field(spec.name) if spec else None
+    found = scheme.status_field(proposal)
     if found is None or proposal.status is None:
         return None
     return scheme.status_spelling(found.value) or proposal.status
@@ -319,3 +317,31 @@ def _merge_duplicates(cells: list[str], rows: list[list[str]]) -> list[str]:
             if number < len(merged) and not merged[number].strip() and value.strip():
                 merged[number] = value
     return merged
+
+
+def place_row(
+    text: str,
+    scheme: Scheme,
+    table: IndexTable | None,
+    others: Sequence[Proposal],
+    proposal: Proposal,
+    exists: Callable[[str], bool],
+    word: str | None = None,
+) -> str:
+    """The index with `proposal`'s row as it should be now, every other row kept.
+
+    A table `rfcdesk index` keeps (or none yet) is generated again with the proposal in it.
+    In a hand-kept table the proposal's rows get `word` as their status, and a proposal
+    with no row gets one, in id order, written like the table's other rows.
+    """
+    assert proposal.id is not None
+    if table is None or table.markers or not table.line:
+        return regenerate(text, scheme, [*others, proposal], exists, table)
+    count = 0
+    if word is not None:
+        text, count = set_row_status(text, table, scheme, proposal, word)
+    if count:
+        return text
+    header = cells_of(text[slice(*line_span(text, table.line))])
+    label = row_label(scheme, proposal.id, proposal.title, proposal.path or None)
+    return insert_row(text, table, scheme, proposal.id, row_values(scheme, header, proposal, label))

@@ -77,8 +77,7 @@ def instant(date: str) -> dt.datetime:
 def status_name(proposal: Proposal, scheme: Scheme) -> str:
     if proposal.status:
         return proposal.status
-    spec = scheme.field_of_kind("status")
-    return NOT_A_STATUS if spec and proposal.field(spec.name) else NO_STATUS
+    return NOT_A_STATUS if scheme.status_field(proposal) else NO_STATUS
 
 
 def count_by_status(proposals: Sequence[Proposal], scheme: Scheme) -> dict[str, int]:

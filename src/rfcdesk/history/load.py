@@ -128,7 +128,7 @@ def _version_facts(item: tuple[str, str, bytes], scheme: Scheme) -> tuple[str, F
     text = decode_document(name, data)
     if isinstance(text, Diagnostic):
         return blob, NO_FACTS
-    status = scheme.field_of_kind("status")
+    status = scheme.status_spec
     return blob, facts_of(parse_proposal(name, text, scheme), status.name if status else None)
 
 
@@ -203,7 +203,7 @@ def _with_worktree(
     facts: dict[str, Facts],
 ) -> FolderHistory:
     state = worktree_state(where)
-    status = folder.scheme.field_of_kind("status")
+    status = folder.scheme.status_spec
     status_name = status.name if status else None
     by_path: dict[str, Timeline] = {}
     departed = []

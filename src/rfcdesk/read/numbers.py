@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from rfcdesk.edge.git import branch_refs, folder_in_repo, read_objects, tree_names
 from rfcdesk.model import Proposal
@@ -47,43 +48,65 @@ def claimed_id(scheme: Scheme, name: str) -> str | None:
     return str(int(found)) if scheme.id_kind == "number" else found
 
 
-def numbers_on_branches(root: Path, scheme: Scheme) -> dict[int, str]:
-    """Numbers used by proposal files and index rows on every local and remote branch.
+class RefFolder(NamedTuple):
+    """The proposal folder as a git ref has it: its file names and its index text."""
 
-    One `git cat-file --batch` reads the folder's tree and index on every branch; outside
-    a git repository the answer is empty.
-    """
+    ref: str
+    prefix: str  # the folder's path in the repository, with a trailing "/" (or "")
+    names: tuple[str, ...]  # None of the ref's folder: empty
+    index_text: str | None
+
+
+def folders_on_refs(root: Path, scheme: Scheme, refs: Sequence[str]) -> list[RefFolder]:
+    """The folder on each ref, read by one `git cat-file --batch`; [] outside git."""
     located = folder_in_repo(root)
     if located is None:
-        return {}
+        return []
     top, prefix = located
-    refs = branch_refs(root)
     index_name = scheme.index.file if scheme.index else None
     specs = [f"{ref}:{prefix}" for ref in refs]
     if index_name:
         specs += [f"{ref}:{prefix}{index_name}" for ref in refs]
     objects = read_objects(top, specs)
-    used: dict[int, str] = {}
+    found = []
     for ref in refs:
         tree = objects.get(f"{ref}:{prefix}")
-        if tree is None or tree.kind != "tree":
-            continue
-        for name in tree_names(tree):
+        names = tuple(tree_names(tree)) if tree is not None and tree.kind == "tree" else ()
+        blob = objects.get(f"{ref}:{prefix}{index_name}") if index_name else None
+        text = blob.data.decode("utf-8", "replace") if blob and blob.kind == "blob" else None
+        found.append(RefFolder(ref, prefix, names, text))
+    return found
+
+
+def numbers_on_branches(root: Path, scheme: Scheme) -> dict[int, str]:
+    """Numbers used by proposal files and index rows on every local and remote branch."""
+    folders = folders_on_refs(root, scheme, branch_refs(root)) if folder_in_repo(root) else []
+    used: dict[int, str] = {}
+    for folder in folders:
+        for name in folder.names:
             found = claimed_id(scheme, name)
             if found and found.isdigit():
-                used.setdefault(int(found), f"{_short(ref)}:{prefix}{name}")
-    if scheme.index and index_name:
-        seen: set[bytes] = set()
-        for ref in refs:
-            blob = objects.get(f"{ref}:{prefix}{index_name}")
-            if blob is None or blob.kind != "blob" or blob.data in seen:
-                continue
-            seen.add(blob.data)
-            text = blob.data.decode("utf-8", "replace")
-            table = parse_index(index_name, text, scheme.index)
-            for row in table.rows if table else ():
-                if row.id.isdigit():
-                    used.setdefault(int(row.id), f"{_short(ref)}:{prefix}{index_name}:{row.line}")
+                used.setdefault(int(found), f"{_short(folder.ref)}:{folder.prefix}{name}")
+    seen: set[str] = set()
+    for folder in folders:
+        if scheme.index is None or folder.index_text is None or folder.index_text in seen:
+            continue
+        seen.add(folder.index_text)
+        table = parse_index(scheme.index.file, folder.index_text, scheme.index)
+        where = f"{_short(folder.ref)}:{folder.prefix}{scheme.index.file}"
+        for row in table.rows if table else ():
+            if row.id.isdigit():
+                used.setdefault(int(row.id), f"{where}:{row.line}")
+    return used
+
+
+def numbers_in_use(
+    root: Path, scheme: Scheme, proposals: Iterable[Proposal], table: IndexTable | None
+) -> dict[int, str]:
+    """Every number taken: in the folder (names, titles, index rows), then on every branch."""
+    used = numbers_in_folder(proposals, table)
+    for number, where in numbers_on_branches(root, scheme).items():
+        used.setdefault(number, where)
     return used
 
 

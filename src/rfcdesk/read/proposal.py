@@ -417,7 +417,7 @@ def _parse(path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None
         proposal_id = _id_from_field(scheme, fields)
     elif proposal_id is None:
         proposal_id = title_id
-    status_spec = scheme.field_of_kind("status")
+    status_spec = scheme.status_spec
     status_field = next((f for f in fields if status_spec and f.name == status_spec.name), None)
     sections, heading_titles = _sections(outline, header.first_section, len(lines) + 1)
     return Proposal(

@@ -28,7 +28,7 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
         text, source = folder_template, scheme.template
     parsed = parse_proposal(scheme.template, text, scheme)
     placeholders: dict[str, set[str]] = {}
-    status = scheme.field_of_kind("status")
+    status = scheme.status_spec
     for field in parsed.fields:
         if status and field.name == status.name and scheme.canonical_status(field.value):
             continue  # a template may start proposals in a real status

@@ -16,6 +16,7 @@ from rfcdesk.edge.files import contained, list_tree
 from rfcdesk.model import Diagnostic, Proposal, Severity
 from rfcdesk.read.folder import Folder
 from rfcdesk.read.index import IndexTable
+from rfcdesk.read.numbers import RefFolder
 from rfcdesk.read.template import TemplateInfo
 from rfcdesk.scheme.model import Scheme
 
@@ -25,6 +26,13 @@ class Finding(NamedTuple):
     line: int
     col: int
     message: str
+
+
+class Against(NamedTuple):
+    """The folder as another ref has it, for rules that compare (`check --against`)."""
+
+    folder: RefFolder
+    free: int  # the next number free here and on every branch, for the suggested fix
 
 
 class Context(NamedTuple):
@@ -41,6 +49,7 @@ class Context(NamedTuple):
     by_path: Mapping[str, Proposal]
     sorted_paths: tuple[str, ...]
     outside: dict[str, bool]  # paths outside the folder looked up by `exists`, and the answers
+    against: Against | None = None  # the folder on the ref given to `check --against`
 
     def names_starting(self, prefix: str) -> list[str]:
         """Proposal paths that start with a prefix."""
@@ -54,7 +63,7 @@ def is_stub(proposal: Proposal, scheme: Scheme) -> bool:
     return proposal.status in scheme.stub_statuses
 
 
-def context_of(folder: Folder) -> Context:
+def context_of(folder: Folder, against: Against | None = None) -> Context:
     """The folder as rules see it; the tree is walked only when a link needs it."""
     tree: frozenset[str] | None = None
     outside: dict[str, bool] = {}
@@ -93,6 +102,7 @@ def context_of(folder: Folder) -> Context:
         by_path,
         tuple(sorted(by_path)),
         outside,
+        against,
     )
 
 
@@ -190,6 +200,6 @@ def _diagnose(rule: Rule, findings: Iterator[Finding]) -> Iterator[Diagnostic]:
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module, so that the registry is complete."""
-    from rfcdesk.rules import fields, files, index, links, sections, titles  # noqa: F401
+    from rfcdesk.rules import against, fields, files, index, links, sections, titles  # noqa: F401
 
     return RULES

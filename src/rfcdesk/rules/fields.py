@@ -178,14 +178,9 @@ def duplicate_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
             seen[field.name] = field
 
 
-def _status_field(proposal: Proposal, scheme: Scheme) -> Field | None:
-    spec = scheme.field_of_kind("status")
-    return proposal.field(spec.name) if spec else None
-
-
 @register("M010", "invalid-status", "The status is not one of the scheme's statuses.")
 def invalid_status(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
-    field = _status_field(proposal, ctx.scheme)
+    field = ctx.scheme.status_field(proposal)
     if field is None or not field.value or proposal.status is not None:
         return
     if is_placeholder(field, ctx) or is_undecided(field, ctx.scheme):
@@ -206,7 +201,7 @@ def invalid_status(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     Severity.WARNING,
 )
 def status_spelling(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
-    field = _status_field(proposal, ctx.scheme)
+    field = ctx.scheme.status_field(proposal)
     if field is None or proposal.status is None:
         return
     written = ctx.scheme.read_status(field.value)[1]

@@ -29,11 +29,6 @@ declare(
     "nested-too-deeply",
     "The document nests lists, quotes or sections too deeply to be read safely.",
 )
-declare(
-    "D002",
-    "id-taken-elsewhere",
-    "Another proposal has this id on the ref given to `check --against`.",
-)
 
 _LINK_SAFE = re.compile(r"^[A-Za-z0-9._-]+$")
 

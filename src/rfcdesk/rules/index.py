@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rfcdesk.model import Proposal, Severity
+from rfcdesk.model import Proposal, Severity, local_target
 from rfcdesk.read.index import IndexRow
 from rfcdesk.rules import Context, Finding, register
-from rfcdesk.rules.links import local_target
 
 
 def _files_by_id(ctx: Context) -> dict[str, Proposal]:
@@ -52,7 +51,7 @@ def index_status_mismatch(ctx: Context) -> Iterator[Finding]:
     if ctx.index_table is None or not ctx.index_table.status_column:
         return
     files = _files_by_id(ctx)
-    spec = ctx.scheme.field_of_kind("status")
+    spec = ctx.scheme.status_spec
     for row in ctx.index_table.rows:
         proposal = files.get(row.id)
         row_status = ctx.scheme.canonical_status(row.status)

@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import posixpath
-import re
 from collections.abc import Iterator
-from urllib.parse import unquote
 
 from rfcdesk.edge.files import glob_regex
-from rfcdesk.model import Link, Proposal, Severity
+from rfcdesk.model import Link, Proposal, Severity, local_target
 from rfcdesk.rules import Context, Finding, register
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def local_target(proposal_path: str, target: str) -> tuple[str, str] | None:
-    """(path relative to the folder, fragment) of a relative link, or None for URLs."""
-    if not target or _SCHEME.match(target) or target.startswith(("/", "//")):
-        return None
-    path, _, fragment = target.partition("#")
-    path = unquote(path.split("?", 1)[0])
-    if not path:
-        return proposal_path, unquote(fragment)
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(proposal_path), path))
-    return resolved, unquote(fragment)
 
 
 def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[Link, str]]:

@@ -44,7 +44,7 @@ def detection_depth() -> int | None:
 def content_fit(proposal: Proposal, scheme: Scheme) -> float:
     """The share of a scheme's required fields (and a known status) a proposal has."""
     wanted = [s.name for s in scheme.fields if s.required]
-    status = scheme.field_of_kind("status")
+    status = scheme.status_spec
     found = sum(1 for name in wanted if (f := proposal.field(name)) and f.value)
     total = len(wanted)
     if status is not None:

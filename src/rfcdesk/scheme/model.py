@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from rfcdesk.model import Field, Proposal
+
 # "proposal": the field names another proposal (the one that replaces an obsolete one).
 FIELD_KINDS = frozenset(
     {"text", "people", "status", "date", "link", "version", "proposal", "number"}
@@ -248,6 +250,15 @@ class Scheme:
             if spec.matches(key):
                 return spec
         return None
+
+    @cached_property
+    def status_spec(self) -> FieldSpec | None:
+        """The field that holds a proposal's status, if the scheme has one."""
+        return self.field_of_kind("status")
+
+    def status_field(self, proposal: Proposal) -> Field | None:
+        """A proposal's status field as written, if it has one."""
+        return proposal.field(self.status_spec.name) if self.status_spec else None
 
     def field_of_kind(self, kind: str) -> FieldSpec | None:
         for spec in self.fields:

@@ -30,10 +30,9 @@ from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import FatalError
 from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.history.timeline import describe
-from rfcdesk.model import Diagnostic
+from rfcdesk.model import Diagnostic, local_target
 from rfcdesk.read.folder import Folder
 from rfcdesk.read.settings import load_config
-from rfcdesk.rules.links import local_target
 from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site import charts
 from rfcdesk.site.collect import Entry, Facets, collect, facets

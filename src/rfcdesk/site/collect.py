@@ -16,9 +16,8 @@ from typing import NamedTuple
 
 from rfcdesk.history.load import FolderHistory
 from rfcdesk.history.timeline import Event, Timeline
-from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.model import Diagnostic, Proposal, Severity, local_target
 from rfcdesk.read.folder import Folder
-from rfcdesk.rules.links import local_target
 
 _PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\n)\s*")
 _URL = re.compile(r"https?://[^\s<>()|]+")

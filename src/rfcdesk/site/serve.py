@@ -29,6 +29,7 @@ from types import FrameType
 from typing import Any, NamedTuple, TextIO
 from urllib.parse import unquote, urlsplit
 
+from rfcdesk.edge.files import walk
 from rfcdesk.errors import FatalError
 from rfcdesk.site.build import BuildResult
 
@@ -143,21 +144,19 @@ def fingerprint(root: Path, skip: Path | None = None) -> tuple[tuple[str, int, i
     `skip` is the site's own output when it lies inside the folder: its writes must not
     look like edits, or every rebuild would start another.
     """
+    skipped: frozenset[str] = frozenset()
+    if skip is not None:
+        inside = os.path.relpath(skip.resolve(), root.resolve())
+        if not inside.startswith(".."):
+            skipped = frozenset({inside.replace(os.sep, "/")})
     found = []
-    skipped = str(skip.resolve()) if skip else None
-    for base, dirs, names in os.walk(root):
-        dirs[:] = [
-            d
-            for d in dirs
-            if not d.startswith(".") and os.path.join(os.path.abspath(base), d) != skipped
-        ]
-        for name in names:
-            try:
-                st = os.stat(os.path.join(base, name))
-            except OSError:
-                continue
-            found.append((os.path.join(base, name), st.st_size, st.st_mtime_ns))
-    return tuple(sorted(found))
+    for name in walk(root, skip=skipped).files:
+        try:
+            st = os.stat(root / name)
+        except OSError:
+            continue
+        found.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(found)
 
 
 # Messages of FatalError start with the file they are about: "path: what" or "path:line: what".
