@@ -49,7 +49,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
-	$(BIN)/mypy --strict src/rfcdesk
+	$(BIN)/mypy --strict src/rfcdesk tests
 
 $(CHROMIUM):
 	$(SUDO) apt-get install -y -q chromium || \

@@ -14,24 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, write_files
-
-PAGE = """# KLIP-{n}: {title}
-
-**Author**: {author} |
-**Release Target**: {release} |
-**Status**: {status} |
-**Discussion**: https://example.org/pull/{n}
-
-**tl;dr:** {tldr}
-
-## Motivation and background
-
-{body}
-
-## Design
-
-Nothing yet.
-"""
+from support import git, page_klip
 
 ATTACKS = """<script>window.pwned = "script"</script>
 
@@ -41,30 +24,17 @@ ATTACKS = """<script>window.pwned = "script"</script>
 """
 
 
-def klip(
-    n: int, title: str, status: str, body: str, author: str = "Ada", release: str = "1.0"
-) -> str:
-    return PAGE.format(
-        n=n, title=title, status=status, body=body, author=author, release=release, tldr="Why."
-    )
-
-
-def git(cwd: Path, *args: str) -> None:
-    identity = ["-c", "user.name=Grace Hopper", "-c", "user.email=grace@example.org"]
-    subprocess.run(["git", *identity, *args], cwd=cwd, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     top = tmp_path_factory.mktemp("site") / "repo"
     klips = write_files(
         top / "klips",
         {
-            "klip-1-joins.md": klip(
+            "klip-1-joins.md": page_klip(
                 1, "Stream Joins", "Merged", "Builds on [the cache](klip-2-cache.md#design)."
             ),
-            "klip-2-cache.md": klip(2, "Schema Cache", "In Discussion", "Lookups are slow."),
-            "klip-3-tags.md": klip(
+            "klip-2-cache.md": page_klip(2, "Schema Cache", "In Discussion", "Lookups are slow."),
+            "klip-3-tags.md": page_klip(
                 3, "Query Tags", "In Discussion", "The zephyrine tag.\n\n" + ATTACKS, author="Bo"
             ),
         },

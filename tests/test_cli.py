@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import ROOT, write_files
 from rfcdesk.cli import main
+from support import run
 
 GOOD = """# KLIP 1 - Joins
 
@@ -25,16 +25,6 @@ GOOD = """# KLIP 1 - Joins
 **tl;dr:** _Why._
 """
 BAD_STATUS = GOOD.replace("_Merged_", "_Shipped_")
-
-
-def run(args: list[str], cwd: Path) -> tuple[int, str]:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, args)
-    finally:
-        os.chdir(old)
-    return result.exit_code, result.output
 
 
 @pytest.fixture
@@ -84,8 +74,10 @@ def test_ignore_beats_a_shorter_select(folder: Path) -> None:
 
 def test_unknown_code_is_a_usage_error(folder: Path) -> None:
     code, out = run(["check", "--select", "X9"], folder)
-    assert code == 2
-    assert "no rule code starts with 'X9'" in out
+    assert (code, out) == (
+        2,
+        "rfcdesk: no rule code starts with 'X9'; `rfcdesk rules` lists them\n",
+    )
 
 
 def test_inline_comment_silences_a_rule_for_one_file(tmp_path: Path) -> None:
@@ -172,8 +164,13 @@ def test_bad_config_is_exit_2_with_the_file(tmp_path: Path) -> None:
 def test_undetectable_folder_is_exit_2(tmp_path: Path) -> None:
     write_files(tmp_path, {"notes.md": "# Notes\n"})
     code, out = run(["check"], tmp_path)
-    assert code == 2
-    assert "cannot tell which proposal scheme" in out
+    assert (code, out) == (
+        2,
+        f"rfcdesk: {tmp_path.resolve()}: cannot tell which proposal scheme this folder follows "
+        "(no template and no file names that fit one); pass --scheme (klip, rfc, pep, rust-rfc, "
+        "swift-evolution, eip, kep, madr), set `scheme` in rfcdesk.toml, or run `rfcdesk init` "
+        "to draft a scheme of its own\n",
+    )
 
 
 def test_list_filters_and_formats(tmp_path: Path) -> None:
@@ -192,7 +189,11 @@ def test_list_filters_and_formats(tmp_path: Path) -> None:
         "20240620_tenant_quotas",
     ]
     code, out = run(["list", "examples/klip", "--status", "shipped"], ROOT)
-    assert code == 2
+    assert (code, out) == (
+        2,
+        "rfcdesk: `shipped` is not a klip status; use one of: Proposal, In Discussion, "
+        "Design Approved, In Development, Merged, Rejected, Withdrawn\n",
+    )
 
 
 def test_show_one_proposal() -> None:
@@ -209,7 +210,7 @@ def test_show_one_proposal() -> None:
         in out
     )
     code, out = run(["show", "99", "examples/klip"], ROOT)
-    assert code == 1 and "no proposal `99`" in out
+    assert (code, out) == (1, f"rfcdesk: no proposal `99` in {ROOT / 'examples' / 'klip'}\n")
 
 
 def test_python_dash_m_and_a_second_cached_run_agree(tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPORA
 from rfcdesk.commands import init as init_command
 from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.read.folder import Folder, open_folder
@@ -170,7 +169,3 @@ def test_init_drafts_a_scheme_for_rust_rfcs_without_the_built_in(
         "Start Date", "RFC PR", "Rust Issue", "Feature Name"
     }  # fmt: skip
     assert [s.name for s in drafted.scheme.sections][:2] == ["Summary", "Motivation"]
-
-
-def test_corpora_path_is_the_shared_one() -> None:
-    assert CORPORA.name == "corpora"

@@ -48,10 +48,9 @@ def test_set_a_status_and_set_it_back(corpora: Path, tmp_path: Path, corpus: str
         index_before = index.read_bytes() if index.exists() else b""
         field = proposal.field(spec.name)
         target = _other_status(scheme, proposal.status)
-        force = dict(force=True)
         assert (
             status_command.run(
-                status_command.Options(proposal.path, target, folder, **force), io.StringIO()
+                status_command.Options(proposal.path, target, folder, force=True), io.StringIO()
             )
             == 0
         )
@@ -60,7 +59,7 @@ def test_set_a_status_and_set_it_back(corpora: Path, tmp_path: Path, corpus: str
             back = field.value
             assert (
                 status_command.run(
-                    status_command.Options(proposal.path, back, folder, **force), io.StringIO()
+                    status_command.Options(proposal.path, back, folder, force=True), io.StringIO()
                 )
                 == 0
             )
@@ -192,18 +191,19 @@ def test_every_status_set_away_and_back_is_byte_identical(
 
     # A sample through the command, which reads the folder for every call.
     sample = [path for path in sorted(written) if by_path[path].fields_path not in refused]
-    force = dict(force=True)
     for path in sample[:: len(sample) // COMMAND_SAMPLE][:COMMAND_SAMPLE]:
         proposal = by_path[path]
         target = _other_status(scheme, proposal.status)
         assert (
-            status_command.run(status_command.Options(path, target, folder, **force), io.StringIO())
+            status_command.run(
+                status_command.Options(path, target, folder, force=True), io.StringIO()
+            )
             == 0
         )
         assert (folder / proposal.fields_path).read_bytes() != original[proposal.fields_path]
         assert (
             status_command.run(
-                status_command.Options(path, written[path], folder, **force), io.StringIO()
+                status_command.Options(path, written[path], folder, force=True), io.StringIO()
             )
             == 0
         )

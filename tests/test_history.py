@@ -5,98 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import CORPORA, write_files
-from rfcdesk.history import load as lifecycle
+from rfcdesk.history import gitlog
 from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.history.timeline import Timeline
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.numbers import numbers_on_branches
 from rfcdesk.read.settings import load_config
-from test_cli import run
-from test_workflow import EXAMPLES, git, repo_with
-
-KLIP = """# KLIP-{n}: {title}
-
-**Author**: Ada |
-**Release Target**: 1.0 |
-**Status**: {status} |
-**Discussion**: https://example.org/{n}
-
-**tl;dr:** Why.
-"""
-
-
-def klip(n: int, title: str, status: str) -> str:
-    return KLIP.format(n=n, title=title, status=status)
-
-
-class Repo:
-    """A git repository built commit by commit, with chosen authors and dates."""
-
-    def __init__(self, top: Path) -> None:
-        self.top = top
-        self.day = 0
-        top.mkdir(parents=True)
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str, author: str = "Ada Lovelace", date: str | None = None) -> str:
-        env = dict(os.environ)
-        name, email = author, author.split()[0].lower() + "@example.org"
-        env.update(
-            GIT_AUTHOR_NAME=name,
-            GIT_AUTHOR_EMAIL=email,
-            GIT_COMMITTER_NAME=name,
-            GIT_COMMITTER_EMAIL=email,
-        )
-        if date:
-            env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-        done = subprocess.run(
-            ["git", *args], cwd=self.top, env=env, capture_output=True, text=True, check=True
-        )
-        return done.stdout.strip()
-
-    def commit(
-        self, files: dict[str, str | None], message: str, author: str = "Ada Lovelace"
-    ) -> str:
-        """Write (or delete, for None) the files and commit them on the next day."""
-        self.day += 1
-        for name, content in files.items():
-            target = self.top / name
-            if content is None:
-                self.git("rm", "-q", name)
-            else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, encoding="utf-8")
-                self.git("add", name)
-        date = f"2024-01-{self.day:02d}T12:00:00+00:00"
-        self.git("commit", "-qm", message, author=author, date=date)
-        return self.git("rev-parse", "HEAD")
-
-    def move(self, old: str, new: str, message: str) -> str:
-        self.day += 1
-        (self.top / new).parent.mkdir(parents=True, exist_ok=True)
-        self.git("mv", old, new)
-        date = f"2024-01-{self.day:02d}T12:00:00+00:00"
-        self.git("commit", "-qm", message, date=date)
-        return self.git("rev-parse", "HEAD")
-
-
-def history_of(folder: Path) -> FolderHistory:
-    return load_history(open_folder(load_config(folder), "klip"))
-
-
-def events(timeline: Timeline | None) -> list[tuple[str, str, str | None, str | None]]:
-    """(kind, day, before, after) of each event."""
-    assert timeline is not None
-    return [(e.kind, e.date[:10], e.before, e.after) for e in timeline.events]
+from support import EXAMPLES, Repo, clone, events, git, history_of, repo_with, run, short_klip
 
 
 @pytest.fixture
@@ -108,13 +30,17 @@ def repo(tmp_path: Path) -> Repo:
 
 
 def test_status_back_and_forth_and_a_rename(repo: Repo) -> None:
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "KLIP-1")
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "In Discussion")}, "discuss")
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "back", author="Bo Li")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "KLIP-1")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "In Discussion")}, "discuss")
+    repo.commit(
+        {"klips/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "back", author="Bo Li"
+    )
     # A spelling of the same status is no change.
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "_proposed_")}, "restyle")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "_proposed_")}, "restyle")
     repo.move("klips/klip-1-joins.md", "klips/klip-1-stream-joins.md", "rename")
-    repo.commit({"klips/klip-1-stream-joins.md": klip(1, "Stream Joins", "Discussion")}, "retitle")
+    repo.commit(
+        {"klips/klip-1-stream-joins.md": short_klip(1, "Stream Joins", "Discussion")}, "retitle"
+    )
     history = history_of(repo.top / "klips")
     timeline = history.timeline("klip-1-stream-joins.md")
     assert events(timeline) == [
@@ -135,10 +61,10 @@ def test_status_back_and_forth_and_a_rename(repo: Repo) -> None:
 
 
 def test_deleted_and_added_again_is_one_proposal(repo: Repo) -> None:
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "KLIP-1")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "KLIP-1")
     repo.commit({"klips/klip-1-joins.md": None}, "revert")
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "In Discussion")}, "again")
-    repo.commit({"klips/klip-2-gone.md": klip(2, "Gone", "Proposal")}, "KLIP-2")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "In Discussion")}, "again")
+    repo.commit({"klips/klip-2-gone.md": short_klip(2, "Gone", "Proposal")}, "KLIP-2")
     repo.commit({"klips/klip-2-gone.md": None}, "drop KLIP-2")
     history = history_of(repo.top / "klips")
     assert events(history.timeline("klip-1-joins.md")) == [
@@ -162,7 +88,10 @@ def test_rewritten_while_renamed_is_still_a_rename(repo: Repo) -> None:
     # Git sees a deletion and an addition (nothing alike); the number says it is one KLIP.
     repo.commit({"klips/klip-3-idea.md": "# KLIP 3 - Idea\n\nWIP\n"}, "reserve KLIP-3")
     repo.commit(
-        {"klips/klip-3-idea.md": None, "klips/klip-3-real-name.md": klip(3, "Real", "Proposal")},
+        {
+            "klips/klip-3-idea.md": None,
+            "klips/klip-3-real-name.md": short_klip(3, "Real", "Proposal"),
+        },
         "write KLIP-3",
     )
     history = history_of(repo.top / "klips")
@@ -176,11 +105,11 @@ def test_rewritten_while_renamed_is_still_a_rename(repo: Repo) -> None:
 
 
 def test_merge_commits_credit_the_branch_author(repo: Repo) -> None:
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "KLIP-1")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "KLIP-1")
     repo.git("checkout", "-q", "-b", "approve")
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Design Approved")}, "ok", "Bo Li")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "Design Approved")}, "ok", "Bo Li")
     repo.git("checkout", "-q", "main")
-    repo.commit({"klips/klip-2-cache.md": klip(2, "Cache", "Proposal")}, "KLIP-2")
+    repo.commit({"klips/klip-2-cache.md": short_klip(2, "Cache", "Proposal")}, "KLIP-2")
     repo.git("merge", "-q", "--no-ff", "-m", "merge approve", "approve", author="Cy Merge")
     history = history_of(repo.top / "klips")
     timeline = history.timeline("klip-1-joins.md")
@@ -196,9 +125,9 @@ def test_merge_commits_credit_the_branch_author(repo: Repo) -> None:
 
 
 def test_folder_moves_are_followed(repo: Repo) -> None:
-    repo.commit({"docs/old/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "KLIP-1")
+    repo.commit({"docs/old/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "KLIP-1")
     repo.move("docs/old", "design", "move the folder")
-    repo.commit({"design/klip-1-joins.md": klip(1, "Joins", "Merged")}, "merged")
+    repo.commit({"design/klip-1-joins.md": short_klip(1, "Joins", "Merged")}, "merged")
     repo.move("design", "proposals", "move it again")
     history = history_of(repo.top / "proposals")
     assert events(history.timeline("klip-1-joins.md")) == [
@@ -210,12 +139,12 @@ def test_folder_moves_are_followed(repo: Repo) -> None:
 
 
 def test_uncommitted_and_untracked_files_say_so(repo: Repo) -> None:
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "KLIP-1")
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "KLIP-1")
     write_files(
         repo.top / "klips",
         {
-            "klip-1-joins.md": klip(1, "Joins", "In Discussion"),
-            "klip-2-new.md": klip(2, "New", "Proposal"),
+            "klip-1-joins.md": short_klip(1, "Joins", "In Discussion"),
+            "klip-2-new.md": short_klip(2, "New", "Proposal"),
         },
     )
     history = history_of(repo.top / "klips")
@@ -236,7 +165,9 @@ def test_uncommitted_and_untracked_files_say_so(repo: Repo) -> None:
 
 
 def test_outside_git_the_commands_say_what_they_cannot_know(tmp_path: Path) -> None:
-    folder = write_files(tmp_path / "klips", {"klip-1-joins.md": klip(1, "Joins", "Proposal")})
+    folder = write_files(
+        tmp_path / "klips", {"klip-1-joins.md": short_klip(1, "Joins", "Proposal")}
+    )
     code, out = run(["history", "1"], folder)
     assert (code, out) == (
         0,
@@ -256,8 +187,10 @@ def test_outside_git_the_commands_say_what_they_cannot_know(tmp_path: Path) -> N
 
 
 def test_history_command_output(repo: Repo) -> None:
-    first = repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "KLIP-1")
-    second = repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Merged")}, "done", "Bo Li")
+    first = repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "KLIP-1")
+    second = repo.commit(
+        {"klips/klip-1-joins.md": short_klip(1, "Joins", "Merged")}, "done", "Bo Li"
+    )
     code, out = run(["history", "KLIP-1", "klips"], repo.top)
     assert (code, out) == (
         0,
@@ -288,12 +221,12 @@ def test_history_command_output(repo: Repo) -> None:
 
 
 def test_stats(repo: Repo) -> None:
-    repo.commit({"klips/klip-1-a.md": klip(1, "A", "Proposal")}, "1")  # day 1
-    repo.commit({"klips/klip-2-b.md": klip(2, "B", "Proposal")}, "2")  # day 2
-    repo.commit({"klips/klip-1-a.md": klip(1, "A", "In Discussion")}, "3")  # day 3
-    repo.commit({"klips/klip-2-b.md": klip(2, "B", "In Discussion")}, "4")  # day 4
-    repo.commit({"klips/klip-3-c.md": klip(3, "C", "Rejected")}, "5")  # day 5
-    repo.commit({"klips/klip-1-a.md": klip(1, "A", "Merged")}, "6")  # day 6
+    repo.commit({"klips/klip-1-a.md": short_klip(1, "A", "Proposal")}, "1")  # day 1
+    repo.commit({"klips/klip-2-b.md": short_klip(2, "B", "Proposal")}, "2")  # day 2
+    repo.commit({"klips/klip-1-a.md": short_klip(1, "A", "In Discussion")}, "3")  # day 3
+    repo.commit({"klips/klip-2-b.md": short_klip(2, "B", "In Discussion")}, "4")  # day 4
+    repo.commit({"klips/klip-3-c.md": short_klip(3, "C", "Rejected")}, "5")  # day 5
+    repo.commit({"klips/klip-1-a.md": short_klip(1, "A", "Merged")}, "6")  # day 6
     code, out = run(["stats", "klips", "--as-of", "2024-03-01", "--format", "json"], repo.top)
     assert code == 0
     assert json.loads(out) == {
@@ -339,28 +272,34 @@ def test_stats(repo: Repo) -> None:
 def test_a_second_run_reads_nothing_that_has_not_changed(
     repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo.commit({"klips/klip-1-a.md": klip(1, "A", "Proposal")}, "1")
-    repo.commit({"klips/klip-2-b.md": klip(2, "B", "Proposal")}, "2")
+    repo.commit({"klips/klip-1-a.md": short_klip(1, "A", "Proposal")}, "1")
+    repo.commit({"klips/klip-2-b.md": short_klip(2, "B", "Proposal")}, "2")
     logged: list[str | None] = []
     read: list[list[str]] = []
-    real_log, real_read = lifecycle.folder_log, lifecycle.read_blobs
+    real_log, real_read = gitlog.folder_log, gitlog.read_blobs
 
-    def spy_log(*args: object, since: str | None = None, **kwargs: object) -> object:
+    def spy_log(
+        where: gitlog.Location,
+        head: str,
+        known: frozenset[str] = frozenset(),
+        since: str | None = None,
+    ) -> tuple[list[gitlog.Commit], frozenset[str]]:
         logged.append(since)
-        return real_log(*args, since=since, **kwargs)  # type: ignore[arg-type]
+        return real_log(where, head, known, since=since)
 
     def spy_read(top: Path, blobs: list[str]) -> Iterator[tuple[str, bytes]]:
         read.append(list(blobs))
         return real_read(top, blobs)
 
-    monkeypatch.setattr(lifecycle, "folder_log", spy_log)
-    monkeypatch.setattr(lifecycle, "read_blobs", spy_read)
+    # The history loader calls them by the names it imported.
+    monkeypatch.setattr("rfcdesk.history.load.folder_log", spy_log)
+    monkeypatch.setattr("rfcdesk.history.load.read_blobs", spy_read)
     history_of(repo.top / "klips")
     assert (logged, [len(r) for r in read]) == ([None], [2])
     history_of(repo.top / "klips")
     assert (logged, [len(r) for r in read]) == ([None], [2])  # nothing logged or read again
     head = repo.git("rev-parse", "HEAD")
-    repo.commit({"klips/klip-1-a.md": klip(1, "A", "Merged")}, "3")
+    repo.commit({"klips/klip-1-a.md": short_klip(1, "A", "Merged")}, "3")
     history = history_of(repo.top / "klips")
     new_blob = repo.git("rev-parse", "HEAD:klips/klip-1-a.md")
     assert (logged, read[1:]) == ([None, head], [[new_blob]])
@@ -373,15 +312,6 @@ def test_a_second_run_reads_nothing_that_has_not_changed(
 
 
 # --- real histories ------------------------------------------------------------------------
-
-
-def clone(tmp_path_factory: pytest.TempPathFactory, bundle: str) -> Path:
-    """A clone of one of the corpora's history bundles (skipped when they are not there)."""
-    if not CORPORA.is_dir():
-        pytest.skip(f"../shared/corpora is not beside the project (looked in {CORPORA})")
-    target = tmp_path_factory.mktemp(bundle) / "repo"
-    subprocess.run(["git", "clone", "-q", str(CORPORA / bundle), str(target)], check=True)
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -712,7 +642,7 @@ def test_new_counts_a_number_whose_file_name_holds_a_line_break(tmp_path: Path) 
     klips = repo_with(tmp_path, "klip")
     top = klips.parent
     git(top, "checkout", "-qb", "odd")
-    write_files(klips, {"klip-7-a\nb.md": klip(7, "Odd", "Proposal")})
+    write_files(klips, {"klip-7-a\nb.md": short_klip(7, "Odd", "Proposal")})
     git(top, "add", "-A")
     git(top, "commit", "-qm", "a name with a line break")
     git(top, "checkout", "-q", "main")
@@ -734,7 +664,7 @@ def test_new_in_a_folder_whose_path_holds_a_line_break(tmp_path: Path) -> None:
     git(top, "add", "-A")
     git(top, "commit", "-qm", "start")
     git(top, "checkout", "-qb", "theirs")
-    write_files(klips, {"klip-7-theirs.md": klip(7, "Theirs", "Proposal")})
+    write_files(klips, {"klip-7-theirs.md": short_klip(7, "Theirs", "Proposal")})
     git(top, "add", "-A")
     git(top, "commit", "-qm", "KLIP-7")
     git(top, "checkout", "-q", "main")
@@ -746,7 +676,7 @@ def test_new_in_a_folder_whose_path_holds_a_line_break(tmp_path: Path) -> None:
 
 def test_history_of_names_with_tabs_quotes_and_accents(repo: Repo) -> None:
     odd, odder = 'klip-9-café "q"\t.md', "klip-9-ü\\ 'r'.md"
-    repo.commit({f"klips/{odd}": klip(9, "Odd", "Proposal")}, "KLIP-9")
+    repo.commit({f"klips/{odd}": short_klip(9, "Odd", "Proposal")}, "KLIP-9")
     repo.move(f"klips/{odd}", f"klips/{odder}", "rename")
     history = history_of(repo.top / "klips")
     assert list(history.timelines) == [odder]

@@ -39,7 +39,7 @@ def layer(module: str) -> int:
 
 def _imports(path: Path) -> set[str]:
     """Every rfcdesk module a file imports, at the top or inside a function."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module == "rfcdesk":

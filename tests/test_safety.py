@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from rfcdesk.edit.writer import FileChange, apply_changes
 from rfcdesk.errors import FatalError
-from test_workflow import git
+from support import git
 
 RFCDESK = [sys.executable, "-m", "rfcdesk"]
 
@@ -91,3 +91,30 @@ def test_a_write_killed_midway_leaves_the_old_or_the_new_file(tmp_path: Path) ->
         assert data in (old, new), f"attempt {attempt}: a mix of old and new bytes"
         for leftover in tmp_path.glob(".big.md.*.rfcdesk-tmp"):
             leftover.unlink()  # a killed writer can leave its temporary file, never the target
+
+
+def test_a_rename_that_fails_leaves_each_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_bytes(b"one\n")
+    second.write_bytes(b"two\n")
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def failing_second(src: str, dst: str | Path) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("rfcdesk.edit.writer.os.replace", failing_second)
+    changes = [FileChange(first, b"one\n", b"ONE\n"), FileChange(second, b"two\n", b"TWO\n")]
+    with pytest.raises(FatalError) as raised:
+        apply_changes(changes)
+    assert raised.value.message == (
+        f"{second}: cannot write: No space left on device; it is as it was "
+        f"(already written: {first})"
+    )
+    assert (first.read_bytes(), second.read_bytes()) == (b"ONE\n", b"two\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]  # no temporary files

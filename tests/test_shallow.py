@@ -24,7 +24,7 @@ from rfcdesk.cli import main
 from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
-from test_history import Repo, clone, events, history_of, klip
+from support import Repo, clone, events, history_of, short_klip
 
 NOTE = "rfcdesk: history is shallow: dates before {day} are unknown (git fetch --unshallow)\n"
 
@@ -60,10 +60,14 @@ def shallow_clone(source: Path, target: Path, depth: int) -> Path:
 @pytest.fixture
 def four_commits(tmp_path: Path) -> Repo:
     repo = Repo(tmp_path / "full")
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "Proposal")}, "KLIP-1")  # 01-01
-    repo.commit({"klips/klip-2-cache.md": klip(2, "Cache", "Proposal")}, "KLIP-2")  # 01-02
-    repo.commit({"klips/klip-1-joins.md": klip(1, "Joins", "In Discussion")}, "discuss")  # 01-03
-    repo.commit({"klips/klip-3-tags.md": klip(3, "Tags", "Proposal")}, "KLIP-3", "Bo Li")  # 01-04
+    repo.commit({"klips/klip-1-joins.md": short_klip(1, "Joins", "Proposal")}, "KLIP-1")  # 01-01
+    repo.commit({"klips/klip-2-cache.md": short_klip(2, "Cache", "Proposal")}, "KLIP-2")  # 01-02
+    repo.commit(
+        {"klips/klip-1-joins.md": short_klip(1, "Joins", "In Discussion")}, "discuss"
+    )  # 01-03
+    repo.commit(
+        {"klips/klip-3-tags.md": short_klip(3, "Tags", "Proposal")}, "KLIP-3", "Bo Li"
+    )  # 01-04
     return repo
 
 

@@ -21,8 +21,7 @@ from rfcdesk.read.settings import load_config
 from rfcdesk.site.build import BuildOptions, build_site
 from rfcdesk.site.export import schema_text
 from rfcdesk.site.render import render
-from test_browser import klip
-from test_cli import run
+from support import git, page_klip, run
 
 
 def test_render_rewrites_links_and_strips_what_could_run() -> None:
@@ -59,16 +58,17 @@ def repo(tmp_path: Path) -> Path:
     folder = write_files(
         top / "klips",
         {
-            "klip-1-joins.md": klip(1, "Stream Joins", "Merged", "See [KLIP-2](klip-2-cache.md)."),
-            "klip-2-cache.md": klip(2, "Schema Cache", "In Discussion", "![plan](plan.png)"),
-            "klip-3-tags.md": klip(3, "Query Tags", "Rejected", "Nothing links here."),
+            "klip-1-joins.md": page_klip(
+                1, "Stream Joins", "Merged", "See [KLIP-2](klip-2-cache.md)."
+            ),
+            "klip-2-cache.md": page_klip(2, "Schema Cache", "In Discussion", "![plan](plan.png)"),
+            "klip-3-tags.md": page_klip(3, "Query Tags", "Rejected", "Nothing links here."),
             "plan.png": b"\x89PNG\r\n\x1a\nnot really",
         },
     )
-    identity = ["-c", "user.name=Grace Hopper", "-c", "user.email=grace@example.org"]
-    subprocess.run(["git", "init", "-q", "-b", "main", str(top)], check=True)
-    subprocess.run(["git", *identity, "add", "-A"], cwd=top, check=True)
-    subprocess.run(["git", *identity, "commit", "-qm", "KLIPs"], cwd=top, check=True)
+    git(top.parent, "init", "-q", "-b", "main", str(top))
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "KLIPs")
     return folder
 
 
@@ -135,9 +135,9 @@ def test_a_rebuild_renders_only_what_changed(repo: Path, tmp_path: Path) -> None
     # KLIP-1 now links to a new KLIP-4 instead of KLIP-2: KLIP-1 (its text), KLIP-2 (it lost
     # a backlink) and KLIP-4 (new) are rendered; KLIP-3 is not.
     (repo / "klip-1-joins.md").write_text(
-        klip(1, "Stream Joins", "Merged", "See [KLIP-4](klip-4-new.md)."), "utf-8"
+        page_klip(1, "Stream Joins", "Merged", "See [KLIP-4](klip-4-new.md)."), "utf-8"
     )
-    (repo / "klip-4-new.md").write_text(klip(4, "New", "Proposal", "New."), "utf-8")
+    (repo / "klip-4-new.md").write_text(page_klip(4, "New", "Proposal", "New."), "utf-8")
     assert build(repo, site) == (
         "p/klip-1-joins.html",
         "p/klip-2-cache.html",
@@ -247,7 +247,7 @@ def test_many_pages_render_in_worker_processes(tmp_path: Path) -> None:
     # Past the parallel threshold, with each proposal linking to the next: page inputs
     # must travel to worker processes without dragging the whole link graph along.
     files = {
-        f"klip-{n}-step.md": klip(
+        f"klip-{n}-step.md": page_klip(
             n, f"Step {n}", "Proposal", f"Next: [KLIP-{n + 1}](klip-{n + 1}-step.md)."
         )
         for n in range(1, 251)

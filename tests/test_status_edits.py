@@ -182,20 +182,19 @@ def test_a_kep_moves_in_its_kep_yaml(
     monkeypatch.chdir(folder)  # paths in the report are relative to where rfcdesk runs
     readme, sidecar = folder / KEP_5325 / "README.md", folder / KEP_5325 / "kep.yaml"
     text, fields = readme.read_bytes(), sidecar.read_bytes()
-    out = _status(folder, "KEP-5325", "implemented", dict(scheme="kep"))
+    out = _status(folder, "KEP-5325", "implemented", {"scheme": "kep"})
     assert out == f"KEP-5325: implementable -> implemented ({KEP_5325}/kep.yaml)\n"
     # The comment after the value stays; the document is not touched.
     old = "status: implementable #|implementable|implemented|deferred|rejected|withdrawn|replaced"
     new = "status: implemented #|implementable|implemented|deferred|rejected|withdrawn|replaced"
     assert sidecar.read_bytes() == _swap(fields, old, new)
     assert readme.read_bytes() == text
-    out = io.StringIO()
-    dry_run = dict(force=True, dry_run=True, scheme="kep")
-    assert (
-        status_command.run(status_command.Options("KEP-5325", "withdrawn", folder, **dry_run), out)
-        == 0
+    written = io.StringIO()
+    dry_run = status_command.Options(
+        "KEP-5325", "withdrawn", folder, force=True, dry_run=True, scheme="kep"
     )
-    assert out.getvalue().startswith(
+    assert status_command.run(dry_run, written) == 0
+    assert written.getvalue().startswith(
         f"--- a/{KEP_5325}/kep.yaml\n+++ b/{KEP_5325}/kep.yaml\n@@ -5,7 +5,7 @@\n"
     )
 
@@ -235,7 +234,7 @@ def test_a_yaml_value_keeps_its_quotes_and_comment(
     tmp_path: Path, line: str, typed: str, expected: str
 ) -> None:
     folder = _kep(tmp_path, line)
-    _status(folder, "KEP-9", typed, dict(scheme="kep"))
+    _status(folder, "KEP-9", typed, {"scheme": "kep"})
     sidecar = folder / "sig-docs/9-quoted/kep.yaml"
     assert sidecar.read_bytes() == KEP_YAML.format(status=expected).encode()
 
@@ -243,7 +242,7 @@ def test_a_yaml_value_keeps_its_quotes_and_comment(
 def test_a_kep_yaml_without_status_gets_a_line_at_its_end(tmp_path: Path) -> None:
     folder = _kep(tmp_path, "")
     readme = (folder / "sig-docs/9-quoted/README.md").read_bytes()
-    _status(folder, "KEP-9", "provisional", dict(force=True, scheme="kep"))
+    _status(folder, "KEP-9", "provisional", {"force": True, "scheme": "kep"})
     sidecar = folder / "sig-docs/9-quoted/kep.yaml"
     assert sidecar.read_text("utf-8") == KEP_YAML.format(status="") + "status: provisional\n"
     assert (folder / "sig-docs/9-quoted/README.md").read_bytes() == readme
@@ -253,7 +252,7 @@ def test_a_yaml_value_over_several_lines_is_refused(tmp_path: Path) -> None:
     folder = _kep(tmp_path, "status:\n  provisional\n")
     before = (folder / "sig-docs/9-quoted/kep.yaml").read_bytes()
     with pytest.raises(FatalError) as raised:
-        _status(folder, "KEP-9", "implementable", dict(scheme="kep"))
+        _status(folder, "KEP-9", "implementable", {"scheme": "kep"})
     assert str(raised.value) == (
         "sig-docs/9-quoted/kep.yaml: line 6: the value of `status` goes on over several lines; "
         "nothing was written"

@@ -3,38 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from test_cli import run
-
-EXAMPLES = ROOT / "examples"
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
-
-
-def repo_with(tmp_path: Path, example: str) -> Path:
-    """A git repository holding a copy of an example folder under `proposals/`."""
-    top = tmp_path / f"repo-{example}"
-    shutil.copytree(EXAMPLES / example, top / "proposals")
-    git(top.parent, "init", "-q", "-b", "main", str(top))
-    git(top, "config", "user.name", "Grace Hopper")
-    git(top, "add", "-A")
-    git(top, "commit", "-qm", "start")
-    return top / "proposals"
+from support import git, repo_with, run
 
 
 @pytest.fixture
@@ -132,7 +105,8 @@ def test_new_rfc_is_named_by_date_or_as_a_draft(rfcs: Path) -> None:
     code, out = run(["new", "Someday", "--draft"], rfcs)
     assert (rfcs / "00000000_someday.md").is_file()
     code, out = run(["new", "Someday", "--draft"], rfcs)
-    assert code == 2 and "exists already" in out
+    taken = rfcs.resolve() / "00000000_someday.md"
+    assert (code, out) == (2, f"rfcdesk: {taken} exists already; choose another title\n")
 
 
 def test_status_moves_along_the_workflow_and_the_index(klips: Path) -> None:
@@ -196,8 +170,11 @@ def test_status_keeps_case_and_line_endings(tmp_path: Path) -> None:
 
 def test_obsolete_rfc_names_its_successor(rfcs: Path) -> None:
     code, out = run(["status", "20240105", "obsolete"], rfcs)
-    assert code == 2
-    assert "`obsolete` needs the field `Superseded By`: pass --by ID" in out
+    assert (code, out) == (
+        2,
+        "rfcdesk: `obsolete` needs the field `Superseded By`: pass --by ID to name the proposal "
+        "that replaces this one\n",
+    )
     code, out = run(["status", "20240105", "obsolete", "--by", "20240620"], rfcs)
     assert code == 0, out
     lines = (rfcs / "20240105_query_result_cache.md").read_text("utf-8").splitlines()

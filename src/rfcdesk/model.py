@@ -10,7 +10,7 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 
-class Severity(str, enum.Enum):
+class Severity(str, enum.Enum):  # noqa: UP042 - StrEnum would change how members print
     ERROR = "error"
     WARNING = "warning"
 

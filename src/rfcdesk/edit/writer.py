@@ -61,20 +61,31 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def apply_changes(changes: Sequence[FileChange]) -> None:
-    """Write every change atomically, or raise FatalError having written nothing."""
+    """Write every change, each file atomically (old or new bytes, never a mix); FatalError
+    before anything is written when a file changed since it was read, and, when a rename
+    fails midway, naming the files already written."""
     for change in changes:
         _ensure_unchanged(change)
     staged: list[tuple[FileChange, str | None]] = []
     try:
         for change in changes:
             staged.append((change, _stage(change) if change.after is not None else None))
+        done: list[Path] = []
         for change, temp in staged:
             if temp is None:
                 continue
-            if change.before is None or change.source is not None:
-                _create(temp, change.path)
-            else:
-                os.replace(temp, change.path)
+            try:
+                if change.before is None or change.source is not None:
+                    _create(temp, change.path)
+                else:
+                    os.replace(temp, change.path)
+            except OSError as exc:
+                written = ", ".join(str(p) for p in done) or "none"
+                raise FatalError(
+                    f"{change.path}: cannot write: {exc.strerror}; it is as it was "
+                    f"(already written: {written})"
+                ) from None
+            done.append(change.path)
         for change, temp in staged:
             if temp is None:
                 change.path.unlink()

@@ -8,16 +8,11 @@ that is the scheme itself), `select` and `ignore` (lists of rule-code prefixes),
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from rfcdesk.errors import FatalError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 KNOWN_KEYS = frozenset({"path", "scheme", "select", "ignore", "stale_days"})
 DEFAULT_STALE_DAYS = 180

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-import sys
+import tomllib
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -27,11 +27,6 @@ from rfcdesk.scheme.model import (
     StatusSpec,
     Transition,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 Path_ = tuple[str | int, ...]  # where a value is in the TOML document: ("fields", 2, "kind")
 

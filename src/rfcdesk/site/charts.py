@@ -152,7 +152,7 @@ def open_by_age(
     """A histogram of the open proposals' ages, and how many are open."""
     counts = dict.fromkeys((label for _, label in AGE_BINS), 0)
     total = 0
-    now = dt.datetime.combine(today, dt.time(), tzinfo=dt.timezone.utc).isoformat()
+    now = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC).isoformat()
     for entry in entries:
         if entry.status in open_statuses and entry.created:
             counts[_bin(max(0.0, days_between(entry.created, now)))] += 1
