@@ -91,3 +91,16 @@ def test_the_layers_test_can_fail() -> None:
     assert layer("rfcdesk.read.folder") < layer("rfcdesk.rules.links")
     assert layer("rfcdesk.scheme.model") < layer("rfcdesk.edge.files")
     assert layer("rfcdesk.commands.check") > layer("rfcdesk.site.build")
+
+
+def test_no_test_module_imports_another() -> None:
+    wrong = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            wrong += [f"{path.name} imports {n}" for n in names if n.startswith("test_")]
+    assert wrong == []
