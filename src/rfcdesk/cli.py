@@ -18,7 +18,7 @@ import click
 
 from rfcdesk import __version__
 from rfcdesk.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, FatalError, crash_log
-from rfcdesk.report.formats import PrintableStream
+from rfcdesk.report.formats import FORMATTERS, PrintableStream
 from rfcdesk.scheme.builtin import BUILTIN_NAMES
 
 Options = TypeVar("Options")
@@ -95,9 +95,15 @@ def main() -> None:
 
 
 @main.command()
-@_PATH
+@click.argument("paths", nargs=-1, metavar="[PATH] [FILE]...", type=click.Path(path_type=Path))
 @_SCHEME
-@_format("text", "json", "github")
+@_format(*FORMATTERS)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Report only proposals changed since REF (its merge base with HEAD), uncommitted "
+    "changes included; folder-wide findings about them too.",
+)
 @click.option(
     "--select", multiple=True, help="Only rules whose code starts with these (comma-separated)."
 )
@@ -127,8 +133,9 @@ def main() -> None:
     help="Also report ids this branch shares with a different proposal on REF (D002).",
 )
 def check(
-    path: Path,
+    paths: tuple[Path, ...],
     scheme: str | None,
+    changed_since: str | None,
     output_format: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -139,11 +146,17 @@ def check(
     statistics: bool,
     against: str | None,
 ) -> None:
-    """Lint the proposal folder at PATH. Exit 0: no errors; 1: errors; 2: usage or config error."""
+    """Lint the proposal folder at PATH. Exit 0: no errors; 1: errors; 2: usage or config error.
+
+    With FILEs (or --changed-since), report only what concerns those proposals; the
+    folder-wide rules still read the whole folder.
+    """
     from rfcdesk.commands import check as command
 
     options = command.Options(
-        path=path,
+        path=paths[0] if paths else Path("."),
+        files=paths[1:],
+        changed_since=changed_since,
         scheme=scheme,
         output_format=output_format,
         select=_codes(select),

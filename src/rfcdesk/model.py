@@ -25,6 +25,9 @@ class Diagnostic(NamedTuple):
     name: str
     message: str
     severity: Severity
+    # The proposal a finding written elsewhere is about (an index row's file, a link's
+    # target): what `check FILE...` counts as concerning FILE.
+    subject: str | None = None
 
 
 class Field(NamedTuple):

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from rfcdesk.edge.git import changed_since
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.model import Severity
 from rfcdesk.read.folder import open_folder
@@ -30,12 +31,34 @@ class Options(NamedTuple):
     statistics: bool = False
     color: bool = False
     against: str | None = None  # a git ref whose proposals may share our ids
+    files: tuple[Path, ...] = ()  # report only what concerns these files
+    changed_since: str | None = None  # ...or the files changed since this ref
 
 
 def _validate_codes(codes: tuple[str, ...]) -> None:
     for code in codes:
         if not any(rule.startswith(code) for rule in RULES):
             raise FatalError(f"no rule code starts with {code!r}; `rfcdesk rules` lists them")
+
+
+def _wanted(root: Path, options: Options) -> set[str] | None:
+    """The folder-relative files whose findings are reported; None: the whole folder.
+
+    Named files outside the folder are not its business (pre-commit passes every staged
+    file); a named file that does not exist is a usage error.
+    """
+    if not options.files and options.changed_since is None:
+        return None
+    wanted = changed_since(root, options.changed_since) if options.changed_since else set()
+    real_root = root.resolve()
+    for name in options.files:
+        if not name.exists():
+            raise FatalError(f"{name}: no such file")
+        try:
+            wanted.add(name.resolve().relative_to(real_root).as_posix())
+        except ValueError:
+            continue
+    return wanted
 
 
 def run(options: Options, out: TextIO) -> int:
@@ -45,14 +68,19 @@ def run(options: Options, out: TextIO) -> int:
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)
-    diagnostics, root, files = findings(
+    diagnostics, root, proposals = findings(
         config, select, ignore, options.scheme, options.use_cache, options.jobs
     )
+    files = len(proposals)
     if options.against and enabled(CODE, select or ("",), ignore):
         folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
         ctx = context_of(folder, against(folder, options.against))
         found = run_rules(ctx, (CODE,), ignore)
         diagnostics = sorted([*diagnostics, *found], key=lambda d: (d.path, d.line, d.col, d.code))
+    wanted = _wanted(root, options)
+    if wanted is not None:
+        diagnostics = [d for d in diagnostics if d.path in wanted or d.subject in wanted]
+        files = len(wanted & set(proposals))
     if options.write_baseline:
         write_baseline(options.write_baseline, diagnostics)
     hidden = 0

@@ -1,6 +1,6 @@
 """A cache of parsed proposals, so that a second run reads only what changed.
 
-One pickle per (folder, scheme): file name -> ((size, mtime_ns, ...), Proposal). It lives under
+One pickle per (folder, scheme): file name -> (content digest, Proposal). It lives under
 $RFCDESK_CACHE_DIR, else $XDG_CACHE_HOME/rfcdesk, else ~/.cache/rfcdesk, never inside the
 user's repository. A cache that cannot be read is ignored; one that cannot be written is
 skipped: the cache only ever saves time. The folder is kept under a size limit, the files
@@ -20,7 +20,7 @@ from typing import NamedTuple
 from rfcdesk import __version__
 from rfcdesk.model import Diagnostic, Proposal
 
-FORMAT = 2
+FORMAT = 3
 # The cache folder is kept under this many bytes ($RFCDESK_CACHE_MAX_MB to change it): the
 # files used longest ago go first.
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -41,9 +41,9 @@ def keyed_file(kind: str, *parts: str) -> Path:
     return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.{kind}.pickle"
 
 
-def cache_file(root: Path, scheme_key: str) -> Path:
-    """The parse cache of a folder read under a scheme (`scheme_key` says which, exactly)."""
-    key = f"{FORMAT}\0{__version__}\0{root.resolve()}\0{scheme_key}"
+def cache_file(place: str, scheme_key: str) -> Path:
+    """The parse cache of a folder (`place` names it) read under a scheme (`scheme_key`)."""
+    key = f"{FORMAT}\0{__version__}\0{place}\0{scheme_key}"
     return cache_dir() / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".pickle")
 
 
@@ -52,7 +52,7 @@ class Result(NamedTuple):
 
     key: str
     diagnostics: list[Diagnostic]
-    files: int
+    paths: tuple[str, ...]  # the proposals checked
     outside: dict[str, bool]  # link targets outside the folder, and whether they existed
 
 

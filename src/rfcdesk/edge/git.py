@@ -85,6 +85,24 @@ def folder_in_repo(folder: Path) -> tuple[Path, str] | None:
     return Path(top), _path_out(run_git(folder, "rev-parse", "--show-prefix"))
 
 
+def changed_since(folder: Path, ref: str) -> set[str]:
+    """Files below the folder (folder-relative "/" paths) that differ from where `ref` and
+    HEAD meet: committed since, changed in the work tree, or new and not ignored. Deleted
+    files count, so that what pointed at them is reported."""
+    located = folder_in_repo(folder)
+    if located is None:
+        raise FatalError(f"{folder}: --changed-since needs the folder to be in a git repository")
+    top, prefix = located
+    try:
+        base = run_git(folder, "merge-base", ref, "HEAD").decode("ascii").strip()
+    except FatalError:
+        raise FatalError(f"--changed-since {ref}: no such branch, tag or commit") from None
+    names = run_git(top, "diff", "-z", "--name-only", "--no-renames", base, "--", prefix or ".")
+    new = run_git(top, "ls-files", "-z", "--others", "--exclude-standard", "--", prefix or ".")
+    paths = (names + new).decode("utf-8", "surrogateescape").split("\0")
+    return {p[len(prefix) :] for p in paths if p and p.startswith(prefix)}
+
+
 def branch_refs(folder: Path) -> list[str]:
     """Every local and remote-tracking branch, as full ref names (which hold no line breaks)."""
     out = run_git(folder, "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes")

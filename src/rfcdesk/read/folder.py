@@ -7,7 +7,7 @@ the cache when a file has not changed) -> a Folder value the rules and reports w
 from __future__ import annotations
 
 import functools
-import os
+import hashlib
 import posixpath
 from pathlib import Path
 from typing import NamedTuple
@@ -15,6 +15,7 @@ from typing import NamedTuple
 from rfcdesk.edge import cache
 from rfcdesk.edge.files import (
     Listing,
+    contained,
     glob_depth,
     list_files,
     read_document,
@@ -204,33 +205,40 @@ def parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
     return parse_proposal(name, read, scheme, (side, side_text))
 
 
-def _stat_key(root: Path, name: str, scheme: Scheme) -> tuple[int, ...] | None:
-    """Size and mtime of a document, and of its sidecar when the scheme keeps one."""
-    side = sidecar_path(scheme, name)
-    try:
-        st = os.stat(root / name)
-        if side is None:
-            return st.st_size, st.st_mtime_ns
-        other = os.stat(root / side)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, other.st_size, other.st_mtime_ns
+def content_key(root: Path, name: str, scheme: Scheme) -> tuple[int, ...] | None:
+    """A digest of a document's bytes (and its sidecar's): equal when the content is.
+
+    Content, not mtimes, so that a cache restored into a fresh clone (where every mtime is
+    new) is still used. None when the file cannot be read (it is parsed, not cached).
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for path in (name, sidecar_path(scheme, name)):
+        if path is None:
+            continue
+        if not contained(root, path):
+            return None  # never read: the parse reports it
+        try:
+            data = (root / path).read_bytes()
+        except OSError:
+            return None
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return tuple(digest.digest())
 
 
 def load_proposals(
     root: Path, names: list[str], scheme: Scheme, use_cache: bool = True, jobs: int | None = None
 ) -> tuple[Proposal, ...]:
-    """Parse the named files, reusing cached results for files whose size and mtime held."""
-    path = cache.cache_file(root, repr(scheme))
+    """Parse the named files, reusing cached results for files whose content is unchanged."""
+    path = cache.cache_file(cache_place(root), repr(scheme))
     entries = cache.load(path) if use_cache else {}
     fresh: cache.Entries = {}
     todo: list[str] = []
     keys: dict[str, tuple[int, ...] | None] = {}
     result: dict[str, Proposal] = {}
     for name in names:
-        # Stat before reading: a file edited while it is parsed then misses next time,
-        # instead of its old text being cached under its new mtime.
-        key = keys[name] = _stat_key(root, name, scheme)
+        # Digested before parsing: a file edited while it is parsed then misses next time,
+        # instead of its new text being taken for the old.
+        key = keys[name] = content_key(root, name, scheme) if use_cache else None
         hit = entries.get(name)
         if key is not None and hit is not None and hit[0] == key:
             result[name] = hit[1]
@@ -245,6 +253,13 @@ def load_proposals(
     if use_cache and (todo or len(fresh) != len(entries)):
         cache.save(path, fresh)
     return tuple(result[name] for name in names)
+
+
+def cache_place(root: Path) -> str:
+    """Where a folder's parse cache is filed: its path inside its git repository, so that
+    another clone of the repository (a CI checkout with a restored cache) finds it."""
+    top = repository_root(root.resolve())
+    return root.resolve().relative_to(top).as_posix() if top else str(root.resolve())
 
 
 def _parse_all(root: Path, names: list[str], scheme: Scheme, jobs: int | None) -> list[Proposal]:

@@ -26,6 +26,7 @@ class Finding(NamedTuple):
     line: int
     col: int
     message: str
+    subject: str | None = None  # the proposal it is about, when written in another file
 
 
 class Against(NamedTuple):
@@ -195,7 +196,9 @@ def run_rules(
 
 def _diagnose(rule: Rule, findings: Iterator[Finding]) -> Iterator[Diagnostic]:
     for f in findings:
-        yield Diagnostic(f.path, f.line, f.col, rule.code, rule.name, f.message, rule.severity)
+        yield Diagnostic(
+            f.path, f.line, f.col, rule.code, rule.name, f.message, rule.severity, f.subject
+        )
 
 
 def load_all() -> dict[str, Rule]:

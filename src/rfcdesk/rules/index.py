@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity, local_target
 from rfcdesk.read.index import IndexRow
+from rfcdesk.read.numbers import numbers_in_folder
 from rfcdesk.rules import Context, Finding, register
 
 
@@ -38,6 +39,7 @@ def index_missing_row(ctx: Context) -> Iterator[Finding]:
                 ctx.index_table.line or 1,
                 1,
                 f"{ctx.scheme.label(proposal.id)} ({proposal.path}) has no row in the index",
+                proposal.path,
             )
 
 
@@ -66,6 +68,7 @@ def index_status_mismatch(ctx: Context) -> Iterator[Finding]:
                 1,
                 f"{ctx.scheme.label(row.id)} is `{row.status}` here but `{proposal.status}` "
                 f"in {where}",
+                proposal.path,
             )
 
 
@@ -103,6 +106,7 @@ def index_dead_link(ctx: Context) -> Iterator[Finding]:
                 row.line,
                 1,
                 f"{ctx.scheme.label(row.id)} links to `{target}`, which does not exist",
+                target,
             )
 
 
@@ -130,6 +134,7 @@ def index_row_link(ctx: Context) -> Iterator[Finding]:
                 1,
                 f"{label}: `({row.loose_target})` is not a Markdown link because of the spaces; "
                 f"write `(<{row.loose_target}>)` or rename the file",
+                proposal.path,
             )
         elif target != proposal.path and (target is None or ctx.exists(target)):
             shown = f"`{row.links[0]}`" if row.links else "nothing"
@@ -138,6 +143,7 @@ def index_row_link(ctx: Context) -> Iterator[Finding]:
                 row.line,
                 1,
                 f"{label} links to {shown}, not to {proposal.path}",
+                proposal.path,
             )
 
 
@@ -166,14 +172,7 @@ def index_next_number(ctx: Context) -> Iterator[Finding]:
         or ctx.scheme.id_kind != "number"
     ):
         return
-    used: dict[int, str] = {}
-    for proposal in ctx.proposals:
-        for found in (proposal.id, proposal.title_id):
-            if found and found.isdigit():
-                used.setdefault(int(found), proposal.path)
-    for row in ctx.index_table.rows:
-        if row.id.isdigit():
-            used.setdefault(int(row.id), f"{ctx.index_table.path}:{row.line}")
+    used = numbers_in_folder(ctx.proposals, ctx.index_table)
     if not used:
         return
     highest = max(used)
@@ -185,4 +184,5 @@ def index_next_number(ctx: Context) -> Iterator[Finding]:
             nxt.col,
             f"next number is {nxt.number}, but {ctx.scheme.label(str(highest))} is already used "
             f"({used[highest]}); the next free number is {highest + 1}",
+            used[highest],
         )

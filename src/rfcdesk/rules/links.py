@@ -46,6 +46,7 @@ def broken_link(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
             link.line,
             link.col,
             f"link to `{link.target}` leads nowhere: `{path}` does not exist{_hint(ctx, path)}",
+            path,  # a rename of the file it meant is a change that concerns it
         )
 
 
@@ -78,6 +79,7 @@ def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
                 link.line,
                 link.col,
                 f"link to `{link.target}`: {where} has no heading with the anchor `#{local[1]}`",
+                target.path,
             )
 
 

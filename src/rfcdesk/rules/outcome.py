@@ -43,8 +43,8 @@ def findings(
     use_cache: bool = True,
     jobs: int | None = None,
     opened: Folder | None = None,
-) -> tuple[list[Diagnostic], Path, int]:
-    """Diagnostics, folder root and proposal count; reused whole when no file changed."""
+) -> tuple[list[Diagnostic], Path, tuple[str, ...]]:
+    """Diagnostics, folder root and proposal paths; reused whole when no file changed."""
     root = config.folder
     key = "\0".join(
         [tree_fingerprint(root), repr(scheme), repr(config), repr(select), repr(ignore)]
@@ -52,11 +52,11 @@ def findings(
     if use_cache:
         stored = cache.load_result(root, key)
         if stored is not None:
-            return stored.diagnostics, root, stored.files
+            return stored.diagnostics, root, stored.paths
     folder = opened or open_folder(config, scheme, use_cache, jobs)
     ctx = context_of(folder)
     diagnostics = _diagnose(folder, ctx, select, ignore)
     if use_cache:
-        result = cache.Result(key, diagnostics, len(folder.proposals), ctx.outside)
-        cache.save_result(root, result)
-    return diagnostics, folder.root, len(folder.proposals)
+        paths = tuple(p.path for p in folder.proposals)
+        cache.save_result(root, cache.Result(key, diagnostics, paths, ctx.outside))
+    return diagnostics, folder.root, tuple(p.path for p in folder.proposals)
