@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.history
 	$(BIN)/python -m benchmarks.site
+	$(BIN)/python -m benchmarks.changed
 
 screenshots: $(STAMP) $(CHROMIUM)
 	$(BIN)/python tools/screenshots.py docs

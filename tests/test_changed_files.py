@@ -135,3 +135,28 @@ def test_a_cache_from_another_clone_spares_every_parse(
     doc.write_text(doc.read_text("utf-8") + "\nOne more line.\n", "utf-8")
     reading.open_folder(load_config(second / "klips"))
     assert parsed == ["klip-2-schema-cache.md"]
+
+
+def test_what_points_at_a_renamed_proposal_is_reported(tmp_path: Path) -> None:
+    top = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples" / "klip", top / "klips")
+    git(tmp_path, "init", "-q", "-b", "main", str(top))
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "start")
+    git(top, "checkout", "-q", "-b", "rename")
+    git(top, "mv", "klips/klip-3-query-tags.md", "klips/klip-3-tags.md")
+    git(top, "commit", "-qm", "shorter name")
+    cache = tmp_path / "cache"
+    code, everything, _err = _run(["check"], top / "klips", cache)
+    code, changed, err = _run(["check", "--changed-since", "main"], top / "klips", cache)
+    # klip-1 (unchanged) links to the old name (line 37), and so does the index row.
+    link = (
+        "klip-1-windowed-joins.md:37:1: L001 link to `klip-3-query-tags.md` leads nowhere: "
+        "`klip-3-query-tags.md` does not exist (did you mean `klip-3-tags.md`?) [broken-link]"
+    )
+    row = "README.md:12:1: I003 KLIP-3 links to `klip-3-query-tags.md`, which does not exist [index-dead-link]"
+    assert link in changed and row in changed
+    own = [line for line in everything[:-1] if line.startswith("klip-3-tags.md:")]
+    assert sorted(changed[:-1]) == sorted([link, row, *own])
+    assert changed[-1].startswith("1 proposal checked: ")
+    assert (code, err) == (1, "")

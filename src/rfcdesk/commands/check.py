@@ -68,8 +68,15 @@ def run(options: Options, out: TextIO) -> int:
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)
+    wanted = _wanted(config.folder, options)
     diagnostics, root, proposals = findings(
-        config, select, ignore, options.scheme, options.use_cache, options.jobs
+        config,
+        select,
+        ignore,
+        options.scheme,
+        options.use_cache,
+        options.jobs,
+        only=None if wanted is None else frozenset(wanted),
     )
     files = len(proposals)
     if options.against and enabled(CODE, select or ("",), ignore):
@@ -77,7 +84,6 @@ def run(options: Options, out: TextIO) -> int:
         ctx = context_of(folder, against(folder, options.against))
         found = run_rules(ctx, (CODE,), ignore)
         diagnostics = sorted([*diagnostics, *found], key=lambda d: (d.path, d.line, d.col, d.code))
-    wanted = _wanted(root, options)
     if wanted is not None:
         diagnostics = [d for d in diagnostics if d.path in wanted or d.subject in wanted]
         files = len(wanted & set(proposals))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from rfcdesk.edge.files import contained, list_tree
 from rfcdesk.model import Diagnostic, Proposal, Severity
@@ -118,7 +118,10 @@ class Rule:
     summary: str
     severity: Severity
     scope: str  # "proposal", "folder", or "read" (reported while reading a file)
-    check: Union[ProposalCheck, FolderCheck, None]  # noqa: UP007 - runtime alias on 3.10
+    check: ProposalCheck | FolderCheck | None
+    # A proposal rule whose findings can be about another file (a link to it): run on every
+    # proposal even when only some are reported (`check FILE...`).
+    reaches_others: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -130,11 +133,12 @@ def register(
     summary: str,
     severity: Severity = Severity.ERROR,
     scope: str = "proposal",
+    reaches_others: bool = False,
 ) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
     """Add the decorated check function to the registry under a stable code."""
 
     def add(check: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
-        _add(Rule(code, name, summary, severity, scope, check))
+        _add(Rule(code, name, summary, severity, scope, check, reaches_others))
         return check
 
     return add
@@ -163,22 +167,31 @@ def _silenced(code: str, suppressed: frozenset[str]) -> bool:
 
 
 def run_rules(
-    ctx: Context, select: Iterable[str] = ("",), ignore: Iterable[str] = ()
+    ctx: Context,
+    select: Iterable[str] = ("",),
+    ignore: Iterable[str] = (),
+    only: frozenset[str] | None = None,
 ) -> list[Diagnostic]:
-    """Every diagnostic for the folder, filtered and sorted by path and position."""
+    """Every diagnostic for the folder, filtered and sorted by path and position.
+
+    With `only`, the proposals outside it get only the rules that reach other files: what
+    is reported is then what concerns `only` (the caller filters), at a fraction of the cost.
+    """
     select, ignore = tuple(select) or ("",), tuple(ignore)
     suppressed = {p.path: p.suppressed for p in ctx.proposals}
     if ctx.index_table is not None:
         suppressed[ctx.index_table.path] = ctx.index_suppressed
     active = {code for code in RULES if enabled(code, select, ignore)}
     per_proposal = [r for r in RULES.values() if r.scope == "proposal" and r.code in active]
+    reaching = [r for r in per_proposal if r.reaches_others]
     found: list[Diagnostic] = []
     for proposal in ctx.proposals:
         if proposal.load_error is not None:
             found.append(proposal.load_error)
             continue
         found.extend(proposal.diagnostics)
-        for rule in per_proposal:
+        wanted = only is None or proposal.path in only
+        for rule in per_proposal if wanted else reaching:
             check: ProposalCheck = rule.check  # type: ignore[assignment]
             found.extend(_diagnose(rule, check(proposal, ctx)))
     for rule in RULES.values():

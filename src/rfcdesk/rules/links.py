@@ -38,7 +38,12 @@ def _hint(ctx: Context, path: str) -> str:
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 
-@register("L001", "broken-link", "A relative link points to a file that does not exist.")
+@register(
+    "L001",
+    "broken-link",
+    "A relative link points to a file that does not exist.",
+    reaches_others=True,
+)
 def broken_link(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     for link, path in _missing(proposal, ctx, images=False):
         yield Finding(
@@ -62,7 +67,11 @@ def broken_image(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 
 
 @register(
-    "L003", "broken-anchor", "A link points to a heading that does not exist.", Severity.WARNING
+    "L003",
+    "broken-anchor",
+    "A link points to a heading that does not exist.",
+    Severity.WARNING,
+    reaches_others=True,
 )
 def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     for link in proposal.links:

@@ -22,10 +22,14 @@ def diagnose(
 
 
 def _diagnose(
-    folder: Folder, ctx: Context, select: tuple[str, ...], ignore: tuple[str, ...]
+    folder: Folder,
+    ctx: Context,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    only: frozenset[str] | None = None,
 ) -> list[Diagnostic]:
     load_all()
-    found = run_rules(ctx, select or ("",), ignore)
+    found = run_rules(ctx, select or ("",), ignore, only)
     extra = [d for d in folder.extra if enabled(d.code, select or ("",), ignore)]
     return sorted([*extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
 
@@ -43,8 +47,14 @@ def findings(
     use_cache: bool = True,
     jobs: int | None = None,
     opened: Folder | None = None,
+    only: frozenset[str] | None = None,
 ) -> tuple[list[Diagnostic], Path, tuple[str, ...]]:
-    """Diagnostics, folder root and proposal paths; reused whole when no file changed."""
+    """Diagnostics, folder root and proposal paths; reused whole when no file changed.
+
+    With `only` (changed-files mode), what concerns those files: a whole result reused
+    from the cache is filtered; otherwise only what can concern them is computed, from
+    the per-file cache, and not kept as a whole result.
+    """
     root = config.folder
     key = "\0".join(
         [tree_fingerprint(root), repr(scheme), repr(config), repr(select), repr(ignore)]
@@ -55,8 +65,8 @@ def findings(
             return stored.diagnostics, root, stored.paths
     folder = opened or open_folder(config, scheme, use_cache, jobs)
     ctx = context_of(folder)
-    diagnostics = _diagnose(folder, ctx, select, ignore)
-    if use_cache:
+    diagnostics = _diagnose(folder, ctx, select, ignore, only)
+    if use_cache and only is None:
         paths = tuple(p.path for p in folder.proposals)
         cache.save_result(root, cache.Result(key, diagnostics, paths, ctx.outside))
     return diagnostics, folder.root, tuple(p.path for p in folder.proposals)

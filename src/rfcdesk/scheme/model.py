@@ -6,6 +6,7 @@ from TOML by `schemefile`: the built-ins in `rfcdesk/schemes/`, a team's own any
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
@@ -84,6 +85,7 @@ def slugify(title: str, style: str = "kebab") -> str:
     return slug
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """The comparison key for names and spellings: case and runs of space ignored."""
     return _SPACE.sub(" ", text).strip().casefold()
