@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TextIO, TypeVar, cast
+from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar, cast
 
 import click
 
@@ -20,6 +20,9 @@ from rfcdesk import __version__
 from rfcdesk.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, FatalError, crash_log
 from rfcdesk.report.formats import FORMATTERS, PrintableStream
 from rfcdesk.scheme.builtin import BUILTIN_NAMES
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 Options = TypeVar("Options")
 
@@ -47,6 +50,29 @@ def _format(*choices: str) -> Callable[[Callable[..., None]], Callable[..., None
 
 def _output(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     return click.option("-o", "--output", type=click.Path(path_type=Path), help=help_text)
+
+
+def _asked_folder(ctx: click.Context) -> tuple[Path, str | None]:
+    """The folder and scheme a command line names so far (PATH and --scheme), for Tab."""
+    return Path(ctx.params.get("path") or "."), ctx.params.get("scheme")
+
+
+def _complete_id(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    from rfcdesk.commands import completion
+
+    if ctx.params.get("everything"):  # `history --all [PATH]`: the word is a folder
+        return completion.folders(incomplete)
+    return completion.proposal_ids(*_asked_folder(ctx), incomplete)
+
+
+def _complete_status(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    from rfcdesk.commands import completion
+
+    return completion.status_names(*_asked_folder(ctx), incomplete)
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -188,7 +214,7 @@ def list_command(
 
 
 @main.command()
-@click.argument("proposal_id", metavar="ID")
+@click.argument("proposal_id", metavar="ID", shell_complete=_complete_id)
 @_PATH
 @_SCHEME
 def show(proposal_id: str, path: Path, scheme: str | None) -> None:
@@ -272,8 +298,8 @@ def new(
 
 
 @main.command()
-@click.argument("proposal_id", metavar="ID")
-@click.argument("new_status", metavar="NEW_STATUS")
+@click.argument("proposal_id", metavar="ID", shell_complete=_complete_id)
+@click.argument("new_status", metavar="NEW_STATUS", shell_complete=_complete_status)
 @_PATH
 @_SCHEME
 @click.option("--force", is_flag=True, help="Allow a move the workflow does not list.")
@@ -321,7 +347,7 @@ def renumber(proposal_id: str, new_id: str, path: Path, scheme: str | None, dry_
 
 
 @main.command()
-@click.argument("proposal_id", metavar="[ID]", required=False)
+@click.argument("proposal_id", metavar="[ID]", required=False, shell_complete=_complete_id)
 @click.argument("path", metavar="[PATH]", required=False, type=click.Path(path_type=Path))
 @_SCHEME
 @click.option("--all", "everything", is_flag=True, help="Every proposal's events (PATH only).")
@@ -412,3 +438,18 @@ def serve(path: Path, scheme: str | None, host: str, port: int, output: Path | N
     from rfcdesk.commands import serve as command
 
     dispatch(command.run, command.Options(path, scheme, host, port, output))
+
+
+@main.command()
+@click.argument("shell", metavar="SHELL", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the script that completes commands, ids and statuses in SHELL.
+
+    \b
+    bash: eval "$(rfcdesk completion bash)" in ~/.bashrc
+    zsh:  eval "$(rfcdesk completion zsh)" in ~/.zshrc, after compinit
+    fish: rfcdesk completion fish > ~/.config/fish/completions/rfcdesk.fish
+    """
+    from rfcdesk.commands import completion as command
+
+    dispatch(command.run, command.Options(shell, main))
