@@ -14,6 +14,7 @@ from typing import NamedTuple, TextIO
 
 import click
 
+from rfcdesk.edge.git import folder_in_repo
 from rfcdesk.model import Diagnostic, Severity
 
 # Characters a terminal acts on instead of showing (escape sequences, carriage returns,
@@ -73,6 +74,24 @@ def _display_path(root: str, path: str, cwd: str) -> str:
         return os.path.relpath(full, cwd)
     except ValueError:  # another drive on Windows
         return full
+
+
+class SourceRoot(NamedTuple):
+    """Where reports read by CI services put a file: from the repository's top when the
+    folder is in git (what GitHub and GitLab resolve paths against), else from the folder."""
+
+    prefix: str  # the folder's path from that root, "" or ending in "/" ("docs/klips/")
+    in_repository: bool
+
+    def path(self, path: str) -> str:
+        """A diagnostic's folder-relative path, from this root."""
+        return self.prefix + path
+
+
+def source_root(root: Path) -> SourceRoot:
+    """The root that the paths of machine-read reports start from."""
+    located = folder_in_repo(root)
+    return SourceRoot(located[1], True) if located else SourceRoot("", False)
 
 
 def _counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
@@ -160,8 +179,24 @@ def format_github(report: Report) -> str:
     return "\n".join(lines)
 
 
+def format_sarif(report: Report) -> str:
+    """A SARIF 2.1.0 log, for GitHub code scanning and other SARIF viewers."""
+    from rfcdesk.report import sarif  # it loads the rule registry: only when asked for
+
+    return sarif.format_sarif(report)
+
+
+def format_gitlab(report: Report) -> str:
+    """A GitLab Code Quality report."""
+    from rfcdesk.report import gitlab
+
+    return gitlab.format_gitlab(report)
+
+
 FORMATTERS: dict[str, Callable[[Report], str]] = {
     "text": format_text,
     "json": format_json,
     "github": format_github,
+    "sarif": format_sarif,
+    "gitlab": format_gitlab,
 }
