@@ -14,7 +14,6 @@ from typing import NamedTuple, TextIO
 
 import click
 
-from rfcdesk.edge.git import folder_in_repo
 from rfcdesk.model import Diagnostic, Severity
 
 # Characters a terminal acts on instead of showing (escape sequences, carriage returns,
@@ -90,6 +89,8 @@ class SourceRoot(NamedTuple):
 
 def source_root(root: Path) -> SourceRoot:
     """The root that the paths of machine-read reports start from."""
+    from rfcdesk.edge.git import folder_in_repo  # subprocess: not for `rfcdesk --version`
+
     located = folder_in_repo(root)
     return SourceRoot(located[1], True) if located else SourceRoot("", False)
 
