@@ -21,7 +21,6 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from rfcdesk.report.formats import FORMATTERS
 
 DOCS = ROOT / "docs" / "ci.md"
 KLIP = ROOT / "examples" / "klip"
@@ -417,9 +416,6 @@ def test_action_without_the_base_branch_stops(pull_request: Path, sh: Shell) -> 
     assert ran == [Step("check", 2, "", stopped)]
 
 
-@pytest.mark.skipif(
-    "sarif" not in FORMATTERS, reason="rfcdesk check --format sarif is not there yet"
-)
 def test_action_writes_sarif_of_the_whole_folder(pull_request: Path, sh: Shell) -> None:
     given = action_inputs()
     skipped, ran = run_action(pull_request, sh, given, base_ref="main")
@@ -481,9 +477,6 @@ def test_action_on_a_push_checks_everything_but_the_baseline(pull_request: Path,
 # GitLab CI
 
 
-@pytest.mark.skipif(
-    "gitlab" not in FORMATTERS, reason="rfcdesk check --format gitlab is not there yet"
-)
 def test_gitlab_job_in_a_merge_request(origin: Path, sh: Shell, tmp_path: Path) -> None:
     """The job's script in a merge request pipeline: the source branch checked out, detached,
     and CI_MERGE_REQUEST_DIFF_BASE_SHA where it left main."""
