@@ -79,6 +79,9 @@ def test_named_files_and_files_outside_the_folder(ksql: Path, tmp_path: Path) ->
     # NOTES.md is not in the folder, and not its business: pre-commit passes every file.
     assert named[:-1] == [line for line in everything[:-1] if _about_klip_15(line)]
     assert (code, err) == (1, "")
+    # A file where the folder goes is one of the files (a pre-commit hook with no arguments).
+    code, alone, err = _run(["check", f"design-proposals/{KLIP_15}", "NOTES.md"], ksql, cache)
+    assert (code, alone, err) == (1, named, "")
     code, out, err = _run(["check", "design-proposals", "design-proposals/klip-99.md"], ksql, cache)
     assert (code, out, err) == (2, [], "rfcdesk: design-proposals/klip-99.md: no such file\n")
 

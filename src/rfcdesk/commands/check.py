@@ -47,11 +47,14 @@ def _wanted(root: Path, options: Options) -> set[str] | None:
     Named files outside the folder are not its business (pre-commit passes every staged
     file); a named file that does not exist is a usage error.
     """
-    if not options.files and options.changed_since is None:
+    # A file where the folder goes (`rfcdesk check a.md b.md`, as a hook with no arguments
+    # runs) is one of the files, and its folder is the folder.
+    named = (options.path, *options.files) if options.path.is_file() else options.files
+    if not named and options.changed_since is None:
         return None
     wanted = changed_since(root, options.changed_since) if options.changed_since else set()
     real_root = root.resolve()
-    for name in options.files:
+    for name in named:
         if not name.exists():
             raise FatalError(f"{name}: no such file")
         try:
