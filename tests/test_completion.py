@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_files
-from support import EXAMPLES, repo_with, run
+from support import EXAMPLES, git, repo_with, run
 
 KLIP = EXAMPLES / "klip"
 # The installed console script, as a shell runs it.
@@ -133,7 +133,7 @@ def test_a_folder_it_cannot_read_completes_nothing(
     files: dict[str, str | bytes], tmp_path: Path
 ) -> None:
     folder = write_files(tmp_path / "here", files)
-    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    git(folder.parent, "init", "-q", str(folder))
     for words in ("rfcdesk status ", "rfcdesk status 1 ", "rfcdesk show ", "rfcdesk history "):
         assert complete(words, folder) == (0, "\n", "")
 

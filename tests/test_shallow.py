@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,7 +23,7 @@ from rfcdesk.cli import main
 from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
-from support import Repo, clone, events, history_of, short_klip
+from support import Repo, clone, events, git, history_of, short_klip
 
 NOTE = "rfcdesk: history is shallow: dates before {day} are unknown (git fetch --unshallow)\n"
 
@@ -47,10 +46,7 @@ def run(args: list[str], cwd: Path) -> Output:
 
 def shallow_clone(source: Path, target: Path, depth: int) -> Path:
     """A shallow clone (a local path would be hard-linked whole: file:// makes it shallow)."""
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", str(depth), f"file://{source}", str(target)],
-        check=True,
-    )
+    git(target.parent, "clone", "-q", "--depth", str(depth), f"file://{source}", str(target))
     return target
 
 
@@ -95,9 +91,7 @@ def test_the_boundary_commit_creates_nothing(four_commits: Repo, tmp_path: Path)
 
 def test_history_and_stats_say_what_they_cannot_know(four_commits: Repo, tmp_path: Path) -> None:
     top = shallow_clone(four_commits.top, tmp_path / "shallow", 2)
-    boundary = subprocess.run(
-        ["git", "rev-parse", "HEAD~"], cwd=top, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    boundary = git(top, "rev-parse", "HEAD~").strip()
     head = four_commits.git("rev-parse", "HEAD")
     assert run(["history", "1", "klips"], top) == (
         0,
@@ -166,7 +160,7 @@ def test_unshallowing_reads_the_whole_history_again(four_commits: Repo, tmp_path
     top = shallow_clone(four_commits.top, tmp_path / "shallow", 2)
     shallow = history_of(top / "klips")  # cached, at the same HEAD as below
     assert events(shallow.timeline("klip-1-joins.md")) == [("existing", "", None, "In Discussion")]
-    subprocess.run(["git", "fetch", "-q", "--unshallow"], cwd=top, check=True)
+    git(top, "fetch", "-q", "--unshallow")
     whole = history_of(top / "klips")
     assert (whole.head, whole.shallow_before) == (shallow.head, None)
     assert events(whole.timeline("klip-1-joins.md")) == [
