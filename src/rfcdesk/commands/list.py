@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -16,6 +15,7 @@ from rfcdesk.history.timeline import Timeline
 from rfcdesk.model import Proposal
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.settings import load_config
+from rfcdesk.report.table import layout, terminal_width
 from rfcdesk.scheme.model import fold
 
 COLUMNS = ("id", "title", "status", "authors", "path", "created", "updated", "status_since")
@@ -124,13 +124,7 @@ def _print_table(records: list[dict[str, Any]], history: FolderHistory, out: Tex
             since = _day(r["status_since"]) if r["status_since"] else unknown
             row += (_day(r["created"]) if r["created"] else unknown, since)
         rows.append(row)
-    out.write(_table(header, rows))
-
-
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
-    """Columns padded to their widest cell; plain text, fast for thousands of rows."""
-    widths = [max([len(header[i]), *(len(r[i]) for r in rows)]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(lines) + "\n"
+    # The ID and the dates stay whole; titles and author lists give way to the terminal.
+    keep = {0, 4, 5}
+    lines = layout(header, rows, width=terminal_width(out), keep=keep, rule=True)
+    out.write("\n".join(lines) + "\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
@@ -18,26 +18,30 @@ from rfcdesk.history.figures import Stats, gather, stats_record
 from rfcdesk.history.load import load_history, shallow_note
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
+from rfcdesk.report.table import layout, terminal_width
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: int = 1) -> str:
-    """Columns padded to their widest cell; all but the first `right` are right-aligned."""
-    cells = [list(header), *[list(r) for r in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = []
-    for row in cells:
-        parts = [
-            c.ljust(w) if i < right else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append("  " + "  ".join(parts).rstrip())
-    return "\n".join(lines)
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: TextIO,
+    right: int = 1,
+    keep: Collection[int] = (),
+) -> str:
+    """Columns padded to their widest cell; all but the first `right` are right-aligned.
+
+    Columns not in `keep` give way to a narrow terminal (never to fewer than six cells, so
+    counts stay whole).
+    """
+    width = terminal_width(out)
+    return "\n".join(layout(header, rows, width=width, keep=keep, right_from=right, indent="  "))
 
 
 def render_text(stats: Stats, out: TextIO) -> None:
     total = sum(stats.by_status.values())
     print(f"Proposals by status ({total})", file=out)
-    print(_table(("Status", "Count"), [(k, str(v)) for k, v in stats.by_status.items()]), file=out)
+    counts = [(k, str(v)) for k, v in stats.by_status.items()]
+    print(_table(("Status", "Count"), counts, out, keep={1}), file=out)
     if not stats.history_known:
         return
     statuses = list(stats.by_status)
@@ -46,7 +50,7 @@ def render_text(stats: Stats, out: TextIO) -> None:
         (year, str(sum(counts.values())), *(str(counts.get(s, "")) for s in statuses))
         for year, counts in stats.by_year.items()
     ]
-    print(_table(("Year", "Total", *statuses), rows), file=out)
+    print(_table(("Year", "Total", *statuses), rows, out, keep={0, 1}), file=out)
     before = (stats.shallow_before or "")[:10]
     if stats.created_unknown:
         what = _proposals(stats.created_unknown)
@@ -57,7 +61,7 @@ def render_text(stats: Stats, out: TextIO) -> None:
             (f"{s.source} -> {s.target}", str(len(s.days)), f"{s.median:.1f}", f"{s.p90:.1f}")
             for s in stats.steps
         ]
-        print(_table(("Step", "Count", "Median", "90th pct"), rows), file=out)
+        print(_table(("Step", "Count", "Median", "90th pct"), rows, out, keep={1, 2, 3}), file=out)
     else:
         print("  no status has changed in the folder's history", file=out)
     if stats.created_unknown:
@@ -74,7 +78,8 @@ def render_text(stats: Stats, out: TextIO) -> None:
     )
     if stats.stale:
         rows = [(s.label, s.status, s.updated[:10], str(s.days)) for s in stats.stale]
-        print(_table(("Proposal", "Status", "Last commit", "Days"), rows, right=3), file=out)
+        table = _table(("Proposal", "Status", "Last commit", "Days"), rows, out, 3, {0, 2, 3})
+        print(table, file=out)
     if stats.updated_unknown:
         what = _proposals(stats.updated_unknown, "open proposal")
         print(f"  left out: {what} with no commit since {before} (history is shallow)", file=out)
