@@ -24,8 +24,10 @@ CHROMIUM_ARGS = [
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every test gets its own parse cache, never the developer's."""
+    """Every test gets its own parse cache, never the developer's, and tables as on a pipe
+    (a COLUMNS the shell exports would cut them)."""
     monkeypatch.setenv("RFCDESK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("COLUMNS", raising=False)
 
 
 @pytest.fixture
