@@ -86,6 +86,7 @@ def test_build_writes_every_page_and_a_valid_export(repo: Path, tmp_path: Path) 
     names = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
     assert names == [
         ".rfcdesk-build.json",
+        "assets/search.js",
         "assets/site.css",
         "assets/site.js",
         "dashboard.html",

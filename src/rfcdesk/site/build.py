@@ -344,6 +344,7 @@ def _write_aggregates(
         ),
         "assets/site.css": _static("site.css") + "\n" + highlight_css(),
         "assets/site.js": _static("site.js"),
+        "assets/search.js": _static("search.js"),
     }
     for name, text in outputs.items():
         write_if_changed(output / name, text.encode())
