@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,6 +24,7 @@ from rfcdesk.edge.files import (
     select_files,
     walk,
 )
+from rfcdesk.edge.progress import Progress
 from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import EXIT_FINDINGS, FatalError
 from rfcdesk.model import Diagnostic, Proposal, Severity
@@ -245,11 +247,13 @@ def load_proposals(
             fresh[name] = hit
         else:
             todo.append(name)
-    for proposal in _parse_all(root, todo, scheme, jobs):
-        result[proposal.path] = proposal
-        key = keys[proposal.path]
-        if key is not None and proposal.load_error is None:
-            fresh[proposal.path] = (key, proposal)
+    with Progress("parsed", len(todo)) as progress:
+        for proposal in _parse_all(root, todo, scheme, jobs):
+            progress.advance()
+            result[proposal.path] = proposal
+            key = keys[proposal.path]
+            if key is not None and proposal.load_error is None:
+                fresh[proposal.path] = (key, proposal)
     if use_cache and (todo or len(fresh) != len(entries)):
         cache.save(path, fresh)
     return tuple(result[name] for name in names)
@@ -262,6 +266,9 @@ def cache_place(root: Path) -> str:
     return root.resolve().relative_to(top).as_posix() if top else str(root.resolve())
 
 
-def _parse_all(root: Path, names: list[str], scheme: Scheme, jobs: int | None) -> list[Proposal]:
+def _parse_all(
+    root: Path, names: list[str], scheme: Scheme, jobs: int | None
+) -> Iterator[Proposal]:
+    """Each file parsed, in order, as the workers finish them."""
     parse = functools.partial(parse_file, root, scheme=scheme)
-    return list(parallel_map(parse, names, jobs, PARALLEL_THRESHOLD, _CHUNK))
+    return parallel_map(parse, names, jobs, PARALLEL_THRESHOLD, _CHUNK)
