@@ -30,7 +30,9 @@ class Progress:
     ) -> None:
         self.what = what
         self.total = total
-        self.stream = stream or sys.stderr
+        # The real stderr: the CLI wraps sys.stderr to escape control characters in what
+        # proposals hold, and this line is made of ours (\r, and a clear-line sequence).
+        self.stream = stream or sys.__stderr__ or sys.stderr
         self.clock = clock
         self.done = 0
         self.started = clock()
