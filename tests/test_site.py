@@ -98,6 +98,7 @@ def test_build_writes_every_page_and_a_valid_export(repo: Path, tmp_path: Path) 
         "p/klip-3-tags.html",
         "proposals.json",
         "proposals.schema.json",
+        "search-index.js",
         "search-index.json",
         "search.html",
         "source/klip-1-joins.md",

@@ -42,7 +42,7 @@ from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, rend
 from rfcdesk.site.render_rst import render_rst
 
 MANIFEST = ".rfcdesk-build.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3  # 3: search entries hold the text
 _PARALLEL_THRESHOLD = 200
 
 
@@ -241,22 +241,30 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
 
 
 _WORD = re.compile(r"\w[\w'-]*\w|\w", re.UNICODE)
-EXCERPT_CHARS = 240
+# The plain text kept for snippets, a bound so one huge document cannot swell the index: of
+# the 47 ksql KLIPs (9,700 characters on average) 6 are longer, the longest 23,500.
+SEARCH_TEXT_CHARS = 20_000
 
 
 def search_entry(entry: Entry, text: str) -> dict[str, str]:
-    """What the search page knows of a proposal: its distinct words and an excerpt.
-
-    Distinct words, not the text: a tenth of the size, which matters at thousands of pages.
+    """What the search page knows of a proposal: its plain text up to SEARCH_TEXT_CHARS
+    (the snippet around a match is cut from it), and the distinct words of the rest, so a
+    word past the cap still finds the proposal.
     """
-    words = sorted({w.lower() for w in _WORD.findall(text)})
+    kept = text
+    if len(text) > SEARCH_TEXT_CHARS:
+        # Cut at a space, so no half word at the end matches what the document does not say.
+        cut = text.rfind(" ", 0, SEARCH_TEXT_CHARS + 1)
+        kept = text[: cut if cut > 0 else SEARCH_TEXT_CHARS]
+    known = {w.lower() for w in _WORD.findall(kept)}
+    rest = sorted({w.lower() for w in _WORD.findall(text[len(kept) :])} - known)
     return {
         "url": entry.page,
         "label": entry.label,
         "title": entry.title,
         "status": entry.status_text,
-        "excerpt": text[:EXCERPT_CHARS],
-        "words": " ".join(words),
+        "text": kept,
+        "rest_words": " ".join(rest),
     }
 
 
@@ -321,6 +329,9 @@ def _write_aggregates(
         "open_age": open_age,
         "open_count": open_count,
     }
+    search_json = json.dumps(
+        [search[e.page] for e in entries], ensure_ascii=False, separators=(",", ":")
+    )
     outputs = {
         "index.html": env.get_template("index.html").render(
             **common, entries=entries, facets=found, keys=keys
@@ -329,9 +340,10 @@ def _write_aggregates(
             **common, entries=entries, charts=chart_set, today=today.isoformat()
         ),
         "search.html": env.get_template("search.html").render(**common),
-        "search-index.json": json.dumps(
-            [search[e.page] for e in entries], ensure_ascii=False, separators=(",", ":")
-        ),
+        "search-index.json": search_json,
+        # The same index as a script: a page opened from disk may load a script but not
+        # fetch a file.
+        "search-index.js": f"window.RFCDESK_SEARCH = {search_json};\n",
         "proposals.json": json.dumps(
             document(folder.scheme.name, entries), indent=2, ensure_ascii=False
         ),
