@@ -14,12 +14,16 @@ function wordPattern(word) {
   return new RegExp(`(^|[^\\p{L}\\p{N}_])(${escaped}[\\p{L}\\p{N}_'-]*)`, "iu");
 }
 
+// Each proposal's title and everything searchable in it, joined once, not per keystroke.
+const haystacks = new Map();
+
 function findHits(index, words) {
   const patterns = words.map(wordPattern);
   const hits = [];
   for (const doc of index) {
     const title = `${doc.label} ${doc.title}`;
-    const all = `${title} ${doc.text} ${doc.rest_words}`;
+    if (!haystacks.has(doc)) haystacks.set(doc, `${title} ${doc.text} ${doc.rest_words}`);
+    const all = haystacks.get(doc);
     if (!patterns.every((p) => p.test(all))) continue;
     const score = patterns.filter((p) => p.test(title)).length;
     hits.push({ doc, score, patterns });
