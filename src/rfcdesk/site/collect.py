@@ -2,7 +2,8 @@
 
 Pure: turns a `Folder`, a `FolderHistory` and the diagnostics into one `Entry` per proposal
 (with its page's file name, facets, backlinks and timeline) and the facet lists the index
-filters on. Nothing here renders or writes.
+filters on. Nothing here writes; field values and findings are rendered to sanitized inline
+HTML here, so that the templates insert no proposal text as markup themselves.
 """
 
 from __future__ import annotations
@@ -15,13 +16,29 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rfcdesk.history.load import FolderHistory
-from rfcdesk.history.timeline import Event, Timeline
+from rfcdesk.history.timeline import STATUS_SETTERS, Event, Timeline
 from rfcdesk.model import Diagnostic, Proposal, Severity, local_target
 from rfcdesk.read.folder import Folder
+from rfcdesk.site.render import render_inline, sanitize
 
 _PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\n)\s*")
 _URL = re.compile(r"https?://[^\s<>()|]+")
 _PAGE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def finding_html(message: str) -> str:
+    """A finding's message as HTML: its text escaped, each `quoted` part as <code>."""
+    escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return sanitize(_CODE.sub(r"<code>\1</code>", escaped))
+
+
+class StatusStep(NamedTuple):
+    """One step of the status line at the top of a page: the proposal took `status` on `date`."""
+
+    kind: str  # created, existing, restored or status
+    status: str | None
+    date: str  # ISO 8601; for "existing", where the shallow history begins
 
 
 class Backlink(NamedTuple):
@@ -50,6 +67,8 @@ class Entry:
     release: str
     discussion: str | None  # a URL
     fields: list[tuple[str, str]]
+    fields_html: list[tuple[str, str]]  # each value as sanitized inline HTML
+    inline_fields: bool  # the fields are the paragraph right below the title, as in a KLIP
     diagnostics: list[Diagnostic]
     timeline: Timeline | None
     backlinks: list[Backlink] = field(default_factory=list)
@@ -69,6 +88,20 @@ class Entry:
     @property
     def year(self) -> str:
         return self.created[:4] if self.created else ""
+
+    @property
+    def findings(self) -> list[tuple[Diagnostic, str]]:
+        """Each diagnostic with its message as HTML (`code` shown as code)."""
+        return [(d, finding_html(d.message)) for d in self.diagnostics]
+
+    @property
+    def status_steps(self) -> list[StatusStep]:
+        """How the proposal came to its status: its creation, then each change, in order."""
+        return [
+            StatusStep(e.kind, e.after, e.committed if e.kind == "existing" else e.date)
+            for e in self.events
+            if e.kind in STATUS_SETTERS
+        ]
 
     @property
     def errors(self) -> int:
@@ -126,9 +159,19 @@ def make_entry(
         release=folder.field_value(proposal, "version") or "",
         discussion=discussion.group(0) if discussion else None,
         fields=[(f.name, f.value) for f in proposal.fields],
+        fields_html=[(f.name, render_inline(f.value)) for f in proposal.fields],
+        inline_fields=fields_below_title(proposal),
         diagnostics=diagnostics,
         timeline=timeline,
     )
+
+
+def fields_below_title(proposal: Proposal) -> bool:
+    """True when the fields are written as the one paragraph right below the title."""
+    lines = sorted({f.line for f in proposal.fields})
+    if not lines or proposal.metadata_path or not proposal.title_line:
+        return False
+    return 0 < lines[0] - proposal.title_line <= 2 and lines[-1] - lines[0] < len(lines) + 2
 
 
 def link_backs(entries: Sequence[Entry]) -> None:

@@ -190,3 +190,14 @@ def highlight_css() -> str:
     light = HtmlFormatter(style="default").get_style_defs(".highlight")  # type: ignore[no-untyped-call]
     dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")  # type: ignore[no-untyped-call]
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+
+
+# A URL written bare, not already the target or the text of a link.
+_BARE_URL = re.compile(r"(?<![(<\[])\bhttps?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"*_]")
+
+
+def render_inline(text: str) -> str:
+    """A metadata value as inline Markdown (emphasis, links, code), bare URLs made links;
+    sanitized like a page's body. Block syntax (headings, lists) stays text."""
+    linked = _BARE_URL.sub(lambda m: f"<{m.group(0)}>", text)
+    return sanitize(_MD.renderInline(linked)).strip()

@@ -10,22 +10,37 @@ function filterIndex() {
   const shown = document.getElementById("shown");
   const keys = ["status", "author", "year", "release"];
 
+  const facets = Array.from(document.querySelectorAll("[data-status-link]"));
+  const plural = (n) => (n === 1 ? "proposal" : "proposals");
+
   function apply() {
     const params = new URLSearchParams(location.search);
+    const matches = (row, key) => {
+      const want = params.get(key);
+      if (!want) return true;
+      if (key === "author") return row.dataset.author.split("|").includes(want);
+      return row.dataset[key] === want;
+    };
     let count = 0;
+    // Each status badge counts the rows the other filters leave, so it says what a click shows.
+    const byStatus = new Map();
     for (const row of rows) {
-      const ok = keys.every((key) => {
-        const want = params.get(key);
-        if (!want) return true;
-        if (key === "author") return row.dataset.author.split("|").includes(want);
-        return row.dataset[key] === want;
-      });
+      const others = keys.every((key) => key === "status" || matches(row, key));
+      if (others) byStatus.set(row.dataset.status, (byStatus.get(row.dataset.status) || 0) + 1);
+      const ok = others && matches(row, "status");
       row.hidden = !ok;
       if (ok) count += 1;
     }
     for (const key of keys) form.elements[key].value = params.get(key) || "";
+    const active = params.get("status") || "";
+    for (const link of facets) {
+      const n = byStatus.get(link.dataset.statusLink) || 0;
+      link.querySelector("[data-count]").textContent = String(n);
+      link.classList.toggle("empty", n === 0);
+      link.setAttribute("aria-pressed", String(link.dataset.statusLink === active));
+    }
     shown.textContent = count === rows.length
-      ? `${rows.length} proposals` : `${count} of ${rows.length} proposals`;
+      ? `${rows.length} ${plural(rows.length)}` : `${count} of ${rows.length} ${plural(rows.length)}`;
   }
 
   function update() {
@@ -45,7 +60,9 @@ function filterIndex() {
   for (const link of document.querySelectorAll("[data-status-link]")) {
     link.addEventListener("click", (event) => {
       event.preventDefault();
-      form.elements.status.value = link.dataset.statusLink;
+      // A second click on the active badge drops the filter.
+      const active = link.getAttribute("aria-pressed") === "true";
+      form.elements.status.value = active ? "" : link.dataset.statusLink;
       update();
     });
   }
@@ -110,7 +127,18 @@ function liveReload() {
   });
 }
 
+// A proposal page: how long it has held its status, counted on the reader's day (the page
+// itself says only since when, so that it stays true between builds).
+function statusAge() {
+  for (const since of document.querySelectorAll("[data-since]")) {
+    const days = Math.floor((Date.now() - Date.parse(since.dataset.since)) / 86400000);
+    if (!(days >= 0)) continue;
+    since.textContent = `for ${days} ${days === 1 ? "day" : "days"} (since ${since.dataset.since.slice(0, 10)})`;
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   filterIndex();
+  statusAge();
   liveReload();
 });
