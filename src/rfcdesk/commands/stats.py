@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK
-from rfcdesk.history.figures import Stats, gather, stats_record
+from rfcdesk.history.figures import Acceptance, Stats, gather, stats_record
 from rfcdesk.history.load import load_history, shallow_note
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
@@ -71,6 +71,7 @@ def render_text(stats: Stats, out: TextIO) -> None:
             "and out of the status they had then",
             file=out,
         )
+    _print_acceptance(stats.acceptance, out)
     print(
         f"\nOpen with no commit for {stats.stale_days} days or more "
         f"(as of {stats.as_of.isoformat()}): {len(stats.stale)}",
@@ -83,6 +84,18 @@ def render_text(stats: Stats, out: TextIO) -> None:
     if stats.updated_unknown:
         what = _proposals(stats.updated_unknown, "open proposal")
         print(f"  left out: {what} with no commit since {before} (history is shallow)", file=out)
+
+
+def _print_acceptance(acceptance: Acceptance, out: TextIO) -> None:
+    """The dashboard's "time from creation to acceptance", with the same numbers; nothing
+    when no proposal's history shows it accepted."""
+    count = len(acceptance.days)
+    if not count:
+        return
+    print(f"\nDays from creation to acceptance ({_proposals(count)})", file=out)
+    print(f"  median {acceptance.median:.1f} days", file=out)
+    rows = [(label, str(n)) for label, n in acceptance.bins().items()]
+    print(_table(("Time taken", "Count"), rows, out, keep={1}), file=out)
 
 
 def _proposals(count: int, noun: str = "proposal") -> str:

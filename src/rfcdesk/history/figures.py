@@ -13,7 +13,7 @@ import itertools
 import math
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from rfcdesk.history.load import FolderHistory
@@ -43,6 +43,52 @@ class Step(NamedTuple):
         return percentile(self.days, 90)
 
 
+class Acceptance(NamedTuple):
+    """Days from creation to the first accepted status, one value per proposal."""
+
+    statuses: tuple[str, ...]  # the scheme's `accepted` statuses
+    days: tuple[float, ...]
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.days) if self.days else None
+
+    @property
+    def means(self) -> str:
+        return ACCEPTANCE_MEANS.format(statuses=", ".join(self.statuses))
+
+    def bins(self) -> dict[str, int]:
+        """How many proposals took each span of AGE_BINS."""
+        counts = dict.fromkeys((label for _, label in AGE_BINS), 0)
+        for days in self.days:
+            counts[age_bin(days)] += 1
+        return counts
+
+
+# What a figure counts, said once: the dashboard writes these under its charts.
+ACCEPTANCE_MEANS = (
+    "Days from a proposal's first commit to the first commit that shows one of the scheme's "
+    "accepted statuses ({statuses}), over the proposals in the folder whose history shows both; "
+    "a proposal created already accepted counts as 0 days. The median is over those proposals."
+)
+BY_YEAR_MEANS = (
+    "Proposals in the folder now, by the year of their first commit and their status now."
+)
+
+AGE_BINS = (
+    (30, "< 1 month"),
+    (90, "1-3 months"),
+    (180, "3-6 months"),
+    (365, "6-12 months"),
+    (730, "1-2 years"),
+    (math.inf, "> 2 years"),
+)
+
+
+def age_bin(days: float) -> str:
+    return next(label for limit, label in AGE_BINS if days < limit)
+
+
 class Stale(NamedTuple):
     label: str
     status: str
@@ -62,6 +108,7 @@ class Stats(NamedTuple):
     shallow_before: str | None = None  # where a shallow history begins
     created_unknown: int = 0  # proposals created before it: not in by_year nor "(created)"
     updated_unknown: int = 0  # open proposals not committed to since: not in stale
+    acceptance: Acceptance = Acceptance((), ())
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -125,6 +172,21 @@ def steps_taken(timelines: Sequence[Timeline], statuses: frozenset[str]) -> list
     return [Step(a, b, tuple(days)) for (a, b), days in sorted(took.items())]
 
 
+def time_to_acceptance(
+    timelines: Iterable[Timeline | None], accepted: Collection[str]
+) -> Acceptance:
+    """ACCEPTANCE_MEANS: for each proposal (its timeline) with a known creation that reached
+    an accepted status, the days it took. `stats` and the dashboard both count with this."""
+    took = []
+    for timeline in timelines:
+        if timeline is None or not timeline.created:
+            continue  # not committed, or created before a shallow history begins
+        first = next((d for s, d in timeline.status_periods() if s in accepted), None)
+        if first is not None:
+            took.append(max(0.0, days_between(timeline.created, first)))
+    return Acceptance(tuple(sorted(accepted)), tuple(took))
+
+
 def _days(start: dt.datetime, end: dt.datetime) -> float:
     return (end - start).total_seconds() / 86400
 
@@ -184,6 +246,9 @@ def gather(folder: Folder, history: FolderHistory, as_of: dt.date, stale_days: i
         history.shallow_before,
         created_unknown,
         updated_unknown,
+        time_to_acceptance(
+            [timelines.get(p.path) for p in folder.proposals], folder.scheme.accepted
+        ),
     )
 
 

@@ -7,17 +7,19 @@ so the page's light and dark themes apply to the charts too. Every label is esca
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from html import escape
 from typing import NamedTuple
 
-from rfcdesk.history.figures import days_between
+from rfcdesk.history import figures
+from rfcdesk.history.figures import AGE_BINS, Acceptance, age_bin, days_between
 from rfcdesk.site.collect import Entry
 
 ROW = 26  # height of a bar in a horizontal chart
 LABEL = 170  # width kept for labels on the left
 WIDTH = 640
+GLYPH = 7.0  # average width of a 12px glyph: lengths are estimated, there is no font here
+LEGEND_ROW = 18
 
 
 class Bar(NamedTuple):
@@ -31,6 +33,33 @@ def _svg(height: int, title: str, body: list[str]) -> str:
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(body)}</svg>'
     )
+
+
+def text_width(text: str) -> float:
+    """An estimate of how wide text is drawn: characters times an average glyph."""
+    return len(text) * GLYPH
+
+
+def fit(text: str, room: float) -> str:
+    """The text, cut with "…" when it would be wider than `room` (the <title> holds it all)."""
+    if text_width(text) <= room:
+        return text
+    keep = max(1, int(room / GLYPH) - 1)
+    return text[:keep].rstrip() + "…"
+
+
+def legend_layout(labels: Sequence[str], left: float, right: float) -> list[tuple[float, int]]:
+    """Each legend item's x and row: items side by side, a new row when the next one would
+    pass `right`. An item is a swatch, a gap, its text and a margin."""
+    placed = []
+    x, row = left, 0
+    for label in labels:
+        width = 16 + text_width(fit(label, right - left - 16)) + 14
+        if x > left and x + width > right:
+            x, row = left, row + 1
+        placed.append((x, row))
+        x += width
+    return placed
 
 
 def _scale(maximum: float) -> float:
@@ -47,8 +76,10 @@ def bars(title: str, items: Sequence[Bar], unit: str = "") -> str:
         width = max(1.0, bar.value / top * span) if bar.value else 0
         shown = f"{bar.value:g}{unit}"
         body.append(
-            f"<g><title>{escape(bar.label)}: {escape(shown)}</title>"
-            f'<text x="{LABEL - 8}" y="{y + 15}" text-anchor="end">{escape(bar.label)}</text>'
+            f'<g data-label="{escape(bar.label)}" data-value="{bar.value:g}">'
+            f"<title>{escape(bar.label)}: {escape(shown)}</title>"
+            f'<text class="label" x="{LABEL - 8}" y="{y + 15}" text-anchor="end">'
+            f"{escape(fit(bar.label, LABEL - 12))}</text>"
             f'<rect class="bar s-{escape(bar.key)}" x="{LABEL}" y="{y}" width="{width:.1f}" '
             f'height="{ROW - 8}" rx="2"/>'
             f'<text x="{LABEL + width + 6:.1f}" y="{y + 15}">{escape(shown)}</text></g>'
@@ -75,7 +106,9 @@ def stacked_columns(
             h = part.value / top * (base - 20)
             y -= h
             body.append(
-                f'<rect class="bar s-{escape(part.key)}" x="{x:.1f}" y="{y:.1f}" '
+                f'<rect class="bar s-{escape(part.key)}" data-column="{escape(label)}" '
+                f'data-series="{escape(part.label)}" data-value="{part.value:g}" '
+                f'x="{x:.1f}" y="{y:.1f}" '
                 f'width="{width:.1f}" height="{h:.1f}"><title>{escape(label)}, '
                 f"{escape(part.label)}: {part.value:g}</title></rect>"
             )
@@ -84,14 +117,17 @@ def stacked_columns(
             f"{escape(label)}</text>"
             f'<text x="{x + width / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{total:g}</text>'
         )
-    for at, item in enumerate(legend):
-        x, y = 40 + (at % 4) * 150, base + 34 + (at // 4) * 18
+    places = legend_layout([item.label for item in legend], 40, WIDTH - 10)
+    for item, (x, row) in zip(legend, places, strict=True):
+        y = base + 34 + row * LEGEND_ROW
         body.append(
-            f'<rect class="bar s-{escape(item.key)}" x="{x}" y="{y - 10}" width="10" height="10"/>'
-            f'<text x="{x + 16}" y="{y}">{escape(item.label)}</text>'
+            f'<g class="legend-item"><title>{escape(item.label)}</title>'
+            f'<rect class="bar s-{escape(item.key)}" x="{x:.1f}" y="{y - 10}" '
+            'width="10" height="10"/>'
+            f'<text x="{x + 16:.1f}" y="{y}">{escape(fit(item.label, WIDTH - 66))}</text></g>'
         )
-    rows = math.ceil(len(legend) / 4)
-    return _svg(height + max(0, rows - 1) * 18, title, body)
+    rows = 1 + max((row for _, row in places), default=0)
+    return _svg(height + (rows - 1) * LEGEND_ROW, title, body)
 
 
 def by_status(entries: Sequence[Entry], statuses: Sequence[tuple[str, int]]) -> str:
@@ -117,33 +153,15 @@ def per_year(entries: Sequence[Entry], statuses: Sequence[tuple[str, int]]) -> s
     return stacked_columns("Proposals created per year, by status now", columns, legend)
 
 
-AGE_BINS = (
-    (30, "< 1 month"),
-    (90, "1-3 months"),
-    (180, "3-6 months"),
-    (365, "6-12 months"),
-    (730, "1-2 years"),
-    (math.inf, "> 2 years"),
-)
-
-
-def _bin(days: float) -> str:
-    return next(label for limit, label in AGE_BINS if days < limit)
-
-
-def time_to_acceptance(entries: Sequence[Entry], accepted: frozenset[str]) -> tuple[str, int]:
-    """A histogram of days from creation to the first accepted status, and how many."""
-    counts = dict.fromkeys((label for _, label in AGE_BINS), 0)
-    total = 0
-    for entry in entries:
-        if not entry.timeline or not entry.created:
-            continue
-        first = next((d for s, d in entry.timeline.status_periods() if s in accepted), None)
-        if first is not None:
-            counts[_bin(max(0.0, days_between(entry.created, first)))] += 1
-            total += 1
+def time_to_acceptance(
+    entries: Sequence[Entry], accepted: frozenset[str]
+) -> tuple[str, Acceptance]:
+    """A histogram of days from creation to the first accepted status, and the figure it
+    draws (history/figures.py counts it, the same as `stats`)."""
+    acceptance = figures.time_to_acceptance([e.timeline for e in entries], accepted)
     title = "Days from creation to acceptance"
-    return bars(title, [Bar(label, n, "accepted") for label, n in counts.items()]), total
+    items = [Bar(label, n, "accepted") for label, n in acceptance.bins().items()]
+    return bars(title, items), acceptance
 
 
 def open_by_age(
@@ -155,7 +173,7 @@ def open_by_age(
     now = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC).isoformat()
     for entry in entries:
         if entry.status in open_statuses and entry.created:
-            counts[_bin(max(0.0, days_between(entry.created, now)))] += 1
+            counts[age_bin(max(0.0, days_between(entry.created, now)))] += 1
             total += 1
     return bars(
         "Open proposals by age", [Bar(label, n, "open") for label, n in counts.items()]
