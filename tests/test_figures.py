@@ -173,3 +173,16 @@ def test_charts_lay_out_in_chromium(dashboard: Path) -> None:
         label_count = page.locator("text.label").count()
         browser.close()
     assert (legend_count, label_count) == (6, 6 + 6 + 6)
+
+
+def test_stats_help_says_what_each_figure_counts(tmp_path: Path) -> None:
+    code, out = run(["stats", "--help"], tmp_path)
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert [line.split(":")[0] for line in lines if line.startswith("- ")] == [
+        "- Created per year",
+        "- (created) -> X",
+        "- A -> B",
+        "- Days from creation to acceptance",
+    ]
+    assert "history shows both; created already accepted counts as 0 days. The median is" in lines

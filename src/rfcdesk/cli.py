@@ -397,7 +397,23 @@ def stats(
     as_of: dt.datetime | None,
     output_format: str,
 ) -> None:
-    """Counts by status and year, days per status change, and stale open proposals."""
+    """Counts by status and year, days per status change, and stale open proposals.
+
+    \b
+    What each figure counts (the dashboard writes the same under its charts):
+    - Created per year: proposals in the folder now, by the year of their first
+      commit and their status now.
+    - (created) -> X: days from a proposal's first commit to the first later commit
+      that shows status X, over the proposals whose creation is known and that
+      reached X after it (created already in X: not counted).
+    - A -> B: each time a proposal went straight from A to B, the days it spent in
+      A (from the commit that showed A to the one that showed B).
+    - Days from creation to acceptance: from the first commit to the first commit
+      that shows one of the scheme's `accepted` statuses, over the proposals whose
+      history shows both; created already accepted counts as 0 days. The median is
+      over those proposals, one value each (the dashboard's chart).
+    Medians and 90th percentiles are over the values counted in that row.
+    """
     from rfcdesk.commands import stats as command
 
     day = as_of.date() if as_of else None
