@@ -79,6 +79,31 @@ def test_the_dashboard_shows_the_time_to_acceptance_stats_gives(
         ],
     )
     assert "a proposal created already accepted counts as 0 days" in unescape(section)
+    code, out = run(["stats", "--format", "json", "--as-of", "2026-11-21"], ksql_folder)
+    assert code == 0
+    assert json.loads(out)["acceptance"] == {
+        "statuses": ["Design Approved", "In Development", "Merged"],
+        "count": int(figure[1]),
+        "median_days": float(figure[2]),
+        "bins": dict(bins),
+    }
+
+
+def test_created_to_a_status_counts_proposals_created_in_it(ksql_folder: Path) -> None:
+    code, out = run(["stats", "--format", "json", "--as-of", "2026-11-21"], ksql_folder)
+    assert code == 0
+    steps = {(t["from"], t["to"]): t for t in json.loads(out)["transitions"]}
+    # By hand: KLIP-4, -7, -8, -9 (created In Discussion) and KLIP-14 (created with no
+    # status, In Discussion 4.5 hours later) reached Design Approved later; KLIP-2, -6, -25,
+    # -27, -28, -33, -42, -59 were created Design Approved (0 days).
+    assert steps["(created)", "Design Approved"]["count"] == 13
+    assert steps["(created)", "Design Approved"]["median_days"] == 0.0
+    # Before, "(created)" left those eight out and printed 5, 111.8, 168.1: the very row of
+    # "In Discussion -> Design Approved", since four of its five KLIPs were created In
+    # Discussion and the fifth, KLIP-14, is the shortest in both rows.
+    assert (steps["In Discussion", "Design Approved"]["count"]) == 5
+    # In Development: KLIP-3 and -43 reached it; KLIP-26, -38, -51 were created in it.
+    assert steps["(created)", "In Development"]["count"] == 5
 
 
 def test_the_dashboard_shows_the_counts_per_year_stats_gives(
@@ -186,3 +211,4 @@ def test_stats_help_says_what_each_figure_counts(tmp_path: Path) -> None:
         "- Days from creation to acceptance",
     ]
     assert "history shows both; created already accepted counts as 0 days. The median is" in lines
+    assert "held X; created already in X counts as 0 days." in lines

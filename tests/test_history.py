@@ -243,6 +243,21 @@ def test_stats(repo: Repo) -> None:
                 "p90_days": 2.0,
             },
             {"from": "(created)", "to": "Merged", "count": 1, "median_days": 5.0, "p90_days": 5.0},
+            # KLIP-1 and KLIP-2 were created Proposal, KLIP-3 Rejected: 0 days each.
+            {
+                "from": "(created)",
+                "to": "Proposal",
+                "count": 2,
+                "median_days": 0.0,
+                "p90_days": 0.0,
+            },
+            {
+                "from": "(created)",
+                "to": "Rejected",
+                "count": 1,
+                "median_days": 0.0,
+                "p90_days": 0.0,
+            },
             {
                 "from": "In Discussion",
                 "to": "Merged",
@@ -258,6 +273,20 @@ def test_stats(repo: Repo) -> None:
                 "p90_days": 2.0,
             },
         ],
+        # KLIP-1: created day 1, Merged day 6.
+        "acceptance": {
+            "statuses": ["Design Approved", "In Development", "Merged"],
+            "count": 1,
+            "median_days": 5.0,
+            "bins": {
+                "< 1 month": 1,
+                "1-3 months": 0,
+                "3-6 months": 0,
+                "6-12 months": 0,
+                "1-2 years": 0,
+                "> 2 years": 0,
+            },
+        },
         "stale_days": 180,
         "stale": [],
     }

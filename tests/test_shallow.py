@@ -138,7 +138,8 @@ def test_history_and_stats_say_what_they_cannot_know(four_commits: Repo, tmp_pat
         "  2024      1         1\n"
         "  left out: 2 proposals created before 2024-01-03 (history is shallow)",
         "Days from one status to the next (median, 90th percentile)\n"
-        "  no status has changed in the folder's history\n"
+        "  Step                   Count  Median  90th pct\n"
+        "  (created) -> Proposal      1     0.0       0.0\n"  # KLIP-3, created Proposal
         "  left out: for 2 proposals created before 2024-01-03, the time from creation and out "
         "of the status they had then",
         "Open with no commit for 180 days or more (as of 2024-03-01): 0\n"
@@ -259,7 +260,10 @@ def test_ksql_shallow_commands(ksql_clones: tuple[Path, Path]) -> None:
     merged = dt.datetime.fromisoformat("2023-03-08T09:59:16-08:00")
     days = round((merged - first).total_seconds() / 86400, 1)
     step = {"count": 1, "median_days": days, "p90_days": days}
+    # Both were created In Discussion: 0 days.
+    zero = {"count": 2, "median_days": 0.0, "p90_days": 0.0}
     assert stats["transitions"] == [
+        {"from": "(created)", "to": "In Discussion", **zero},
         {"from": "(created)", "to": "Merged", **step},
         {"from": "In Discussion", "to": "Merged", **step},
     ]

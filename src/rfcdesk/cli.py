@@ -403,9 +403,9 @@ def stats(
     What each figure counts (the dashboard writes the same under its charts):
     - Created per year: proposals in the folder now, by the year of their first
       commit and their status now.
-    - (created) -> X: days from a proposal's first commit to the first later commit
-      that shows status X, over the proposals whose creation is known and that
-      reached X after it (created already in X: not counted).
+    - (created) -> X: days from a proposal's first commit to the first commit that
+      shows status X, over every proposal whose creation is known and that ever
+      held X; created already in X counts as 0 days.
     - A -> B: each time a proposal went straight from A to B, the days it spent in
       A (from the commit that showed A to the one that showed B).
     - Days from creation to acceptance: from the first commit to the first commit

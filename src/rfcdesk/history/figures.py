@@ -149,7 +149,8 @@ def count_by_year(
 
 
 def steps_taken(timelines: Sequence[Timeline], statuses: frozenset[str]) -> list[Step]:
-    """Each status change's duration, and the time from creation to each status reached.
+    """Each status change's duration, and the time from creation to each status reached
+    (0 days for the status a proposal was created in).
 
     Only the scheme's statuses count: a value that is no status has no place in a workflow.
     """
@@ -167,7 +168,8 @@ def steps_taken(timelines: Sequence[Timeline], statuses: frozenset[str]) -> list
         for status, entered in periods:
             if status and status not in reached:
                 reached.add(status)
-                if born and entered > born:
+                # Created already in the status: 0 days, not left out.
+                if born and entered >= born:
                     took.setdefault((CREATED, status), []).append(_days(born, entered))
     return [Step(a, b, tuple(days)) for (a, b), days in sorted(took.items())]
 
@@ -268,11 +270,21 @@ def stats_record(stats: Stats) -> dict[str, Any]:
             }
             for s in stats.steps
         ],
+        "acceptance": {
+            "statuses": list(stats.acceptance.statuses),
+            "count": len(stats.acceptance.days),
+            "median_days": _rounded(stats.acceptance.median),
+            "bins": stats.acceptance.bins(),
+        },
         "stale_days": stats.stale_days,
         "stale": [s._asdict() for s in stats.stale],
         # Only in a shallow clone, so that a whole history's record stays as it was.
         **({"shallow": _shallow_record(stats)} if stats.shallow_before else {}),
     }
+
+
+def _rounded(days: float | None) -> float | None:
+    return None if days is None else round(days, 1)
 
 
 def _shallow_record(stats: Stats) -> dict[str, Any]:
