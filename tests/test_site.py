@@ -260,3 +260,19 @@ def test_many_pages_render_in_worker_processes(tmp_path: Path) -> None:
     page = (tmp_path / "site" / "p" / "klip-7-step.html").read_text("utf-8")
     assert '<a href="klip-8-step.html" rel="noopener noreferrer">KLIP-8</a>' in page
     assert '<a href="../p/klip-6-step.html">KLIP-6: Step 6</a>' in page
+
+
+def test_the_body_starts_after_the_title_and_fields_the_card_shows(tmp_path: Path) -> None:
+    folder = write_files(
+        tmp_path / "klips",
+        {"klip-1-joins.md": page_klip(1, "Stream Joins", "Merged", "The body.")},
+    )
+    build_site(open_folder(load_config(folder)), BuildOptions(tmp_path / "site"))
+    page = (tmp_path / "site" / "p" / "klip-1-joins.html").read_text("utf-8")
+    body = page.split('<div class="document">', 1)[1].split("</div>", 1)[0]
+    # page_klip: `# KLIP-1: ...`, the field lines (`tl;dr` is a field of the klip scheme
+    # too, two lines further down), then the sections.
+    assert "KLIP-1: Stream Joins" not in body and "Release Target" not in body
+    assert body.startswith(
+        '\n<h2 id="motivation-and-background">Motivation and background</h2>\n<p>The body.</p>'
+    )

@@ -35,7 +35,7 @@ from rfcdesk.read.folder import Folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site import charts
-from rfcdesk.site.collect import Entry, Facets, collect, facets
+from rfcdesk.site.collect import Entry, Facets, collect, facets, without_card_lines
 from rfcdesk.site.export import document, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
@@ -218,7 +218,10 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             continue
         # A document that could not be read (too deep to parse) is shown as its text.
         markup = folder.scheme.markup if entry.proposal.load_error is None else "plain"
-        jobs.append(PageJob(entry.page, markup, entry.proposal.path, text, links, context))
+        # The card above the body shows the title and the fields: the body starts after them
+        # (a reST renderer drops its header itself).
+        body = without_card_lines(entry.proposal, text) if markup == "markdown" else text
+        jobs.append(PageJob(entry.page, markup, entry.proposal.path, body, links, context))
     by_page = {e.page: e for e in entries}
     # Pages come back as they are rendered, so a large site is written, not held, in memory.
     rendered = parallel_map(_render_page, jobs, options.jobs, _PARALLEL_THRESHOLD, 32)

@@ -68,7 +68,6 @@ class Entry:
     discussion: str | None  # a URL
     fields: list[tuple[str, str]]
     fields_html: list[tuple[str, str]]  # each value as sanitized inline HTML
-    inline_fields: bool  # the fields are the paragraph right below the title, as in a KLIP
     diagnostics: list[Diagnostic]
     timeline: Timeline | None
     backlinks: list[Backlink] = field(default_factory=list)
@@ -160,10 +159,28 @@ def make_entry(
         discussion=discussion.group(0) if discussion else None,
         fields=[(f.name, f.value) for f in proposal.fields],
         fields_html=[(f.name, render_inline(f.value)) for f in proposal.fields],
-        inline_fields=fields_below_title(proposal),
         diagnostics=diagnostics,
         timeline=timeline,
     )
+
+
+def card_lines(proposal: Proposal, lines: Sequence[str]) -> range:
+    """The document's lines the page's card already shows: the title heading, and the
+    fields when they are written right below it (as in a KLIP). Empty when neither."""
+    title = proposal.title_line
+    if not title or title > len(lines) or not lines[title - 1].lstrip().startswith("#"):
+        return range(0)
+    if not fields_below_title(proposal):
+        return range(title, title + 1)
+    last = max(f.line + f.raw.count("\n") for f in proposal.fields)
+    return range(title, last + 1)
+
+
+def without_card_lines(proposal: Proposal, text: str) -> str:
+    """The text with `card_lines` blanked (line numbers kept), for rendering the body."""
+    lines = text.split("\n")
+    shown = card_lines(proposal, lines)
+    return "\n".join("" if n + 1 in shown else line for n, line in enumerate(lines))
 
 
 def fields_below_title(proposal: Proposal) -> bool:
