@@ -52,9 +52,14 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+# A laptop and a phone, as readers open the site.
+VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    size = VIEWPORTS[request.param]
+    context = browser.new_context(viewport={"width": size["width"], "height": size["height"]})
     opened = context.new_page()
     yield opened
     context.close()

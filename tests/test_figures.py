@@ -172,10 +172,11 @@ def test_legend_layout_starts_a_row_when_the_next_item_would_not_fit() -> None:
     ]
 
 
-def test_charts_lay_out_in_chromium(dashboard: Path) -> None:
+@pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def test_charts_lay_out_in_chromium(dashboard: Path, width: int, height: int) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(dashboard.as_uri())
         for chart in page.locator("svg.chart").all():
             svg = chart.bounding_box()

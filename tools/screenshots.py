@@ -1,9 +1,11 @@
-"""Screenshots of the site built from examples/klip, for the README: `make screenshots`.
+"""Screenshots of the site, for the README and for looking at: `make screenshots`.
 
     python tools/screenshots.py [OUT_DIR]
 
-Builds the site for a git copy of examples/klip (so that history shows), serves it on
-loopback and photographs the index, one proposal and the dashboard in Debian's Chromium.
+Builds the site for a git copy of examples/klip (so that history shows) and, when the
+corpora are beside the project, for a clone of ksqlDB's history; serves each on loopback
+and photographs the index, one proposal and the dashboard in Debian's Chromium, light and
+dark. The examples' light pictures keep the names the README shows.
 """
 
 from __future__ import annotations
@@ -42,31 +44,49 @@ def example_repo(scratch: Path) -> Path:
     return top / "klips"
 
 
+CORPORA = ROOT.parent / "shared" / "corpora"
+PAGES = {"index": "index.html", "dashboard": "dashboard.html"}
+
+
+def ksql_repo(scratch: Path) -> Path:
+    top = scratch / "ksql"
+    git(scratch, "clone", "-q", str(CORPORA / "ksql-history.bundle"), str(top))
+    return top / "design-proposals"
+
+
+def photograph(folder: Path, site: Path, shots: dict[str, str], out: Path) -> None:
+    """Build a folder's site, serve it, and take each shot: its file name holds
+    `{scheme}` (light or dark) and maps to a page of the site."""
+    build_site(open_folder(load_config(folder)), BuildOptions(site))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for scheme in ("light", "dark"):
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, color_scheme=scheme)
+            for name, url in shots.items():
+                # The examples' light pictures keep the README's names (site-index.png).
+                target = out / name.format(scheme=scheme).replace("-light.png", ".png")
+                page.goto(base + url)
+                page.screenshot(path=str(target), full_page=False)
+                print(f"wrote {target}")
+        browser.close()
+    server.shutdown()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rfcdesk-shots-") as tmp:
         scratch = Path(tmp)
-        folder = open_folder(load_config(example_repo(scratch)))
-        site = scratch / "site"
-        build_site(folder, BuildOptions(site))
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}/"
-        shots = {
-            "site-index.png": "index.html",
-            "site-proposal.png": "p/klip-2-schema-cache.html",
-            "site-dashboard.png": "dashboard.html",
-        }
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-            for name, url in shots.items():
-                page.goto(base + url)
-                page.screenshot(path=str(out / name), full_page=False)
-                print(f"wrote {out / name}")
-            browser.close()
-        server.shutdown()
+        examples = {f"site-{n}-{{scheme}}.png": url for n, url in PAGES.items()}
+        examples["site-proposal-{scheme}.png"] = "p/klip-2-schema-cache.html"
+        photograph(example_repo(scratch), scratch / "site", examples, out)
+        if CORPORA.is_dir():
+            ksql = {f"ksql-{n}-{{scheme}}.png": url for n, url in PAGES.items()}
+            ksql["ksql-proposal-{scheme}.png"] = "p/klip-15-new-api-and-client.html"
+            photograph(ksql_repo(scratch), scratch / "ksql-site", ksql, out)
     return 0
 
 
