@@ -244,8 +244,8 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
 
 
 _WORD = re.compile(r"\w[\w'-]*\w|\w", re.UNICODE)
-# The plain text kept for snippets, a bound so one huge document cannot swell the index: of
-# the 47 ksql KLIPs (9,700 characters on average) 6 are longer, the longest 23,500.
+# The plain text kept for snippets, bounded so that one huge document cannot swell the
+# index; real proposals are mostly well under it (about 10,000 characters is typical).
 SEARCH_TEXT_CHARS = 20_000
 
 
