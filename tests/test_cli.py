@@ -236,3 +236,14 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     missing = [name for name in main.commands if f"| `rfcdesk {name}" not in readme]
     assert missing == []
+
+
+def test_a_folder_with_no_proposals_is_a_usage_error(tmp_path: Path) -> None:
+    # The repository's top, not its proposal folder: a CI job set up so must not pass.
+    shutil.copytree(ROOT / "examples" / "klip", tmp_path / "design" / "klips")
+    code, out = run(["check", "--scheme", "klip"], tmp_path)
+    assert (code, out) == (
+        2,
+        f"rfcdesk: no proposals found in {tmp_path.resolve()}: the klip scheme reads files "
+        "like `klip-12-short-title.md`; point rfcdesk at the folder that holds them\n",
+    )

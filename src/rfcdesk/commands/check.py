@@ -9,7 +9,7 @@ from typing import NamedTuple, TextIO
 from rfcdesk.edge.git import changed_since
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.model import Severity
-from rfcdesk.read.folder import open_folder
+from rfcdesk.read.folder import choose_scheme, open_folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.report.baseline import apply_baseline, read_baseline, write_baseline
 from rfcdesk.report.formats import FORMATTERS, Report
@@ -81,6 +81,13 @@ def run(options: Options, out: TextIO) -> int:
         options.jobs,
         only=None if wanted is None else frozenset(wanted),
     )
+    if not proposals:
+        # A check of a folder with nothing to check would pass any CI job set up wrong.
+        scheme = choose_scheme(config, options.scheme)
+        raise FatalError(
+            f"no proposals found in {root}: the {scheme.name} scheme reads files like "
+            f"`{scheme.file_example}`; point rfcdesk at the folder that holds them"
+        )
     files = len(proposals)
     if options.against and enabled(CODE, select or ("",), ignore):
         folder = open_folder(config, options.scheme, options.use_cache, options.jobs)
