@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test lint bench bench-full screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,11 +58,19 @@ $(CHROMIUM):
 test: lint $(CHROMIUM)
 	$(BIN)/pytest -q
 
+# The everyday run, a few minutes: folders up to 10,000 proposals, a small synthetic history.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --sizes 100,1000,10000
+	$(BIN)/python -m benchmarks.history --proposals 1000 --commits 5000
+	$(BIN)/python -m benchmarks.site --sizes 100,1000
+	$(BIN)/python -m benchmarks.changed --size 10000
+
+# The long ones: 30,000 proposals, 10,000 proposals over 50,000 commits, a site of 10,000.
+bench-full: $(STAMP)
+	$(BIN)/python -m benchmarks.run --sizes 1000,3000,10000,30000
 	$(BIN)/python -m benchmarks.history
-	$(BIN)/python -m benchmarks.site
-	$(BIN)/python -m benchmarks.changed
+	$(BIN)/python -m benchmarks.site --sizes 1000,10000
+	$(BIN)/python -m benchmarks.changed --size 10000
 
 screenshots: $(STAMP) $(CHROMIUM)
 	$(BIN)/python tools/screenshots.py docs
