@@ -276,3 +276,13 @@ def test_the_body_starts_after_the_title_and_fields_the_card_shows(tmp_path: Pat
     assert body.startswith(
         '\n<h2 id="motivation-and-background">Motivation and background</h2>\n<p>The body.</p>'
     )
+
+
+def test_a_bare_url_in_the_body_is_a_link() -> None:
+    html = render(
+        "# T\n\nSee https://example.org/a?b=1 first.\n", "klip-1-x.md", lambda _p: None
+    ).html
+    assert html == (
+        '<h1 id="t">T</h1>\n<p>See <a href="https://example.org/a?b=1" '
+        'rel="noopener noreferrer">https://example.org/a?b=1</a> first.</p>\n'
+    )

@@ -74,8 +74,9 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
 
 
 def markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
-    md.enable(["table", "strikethrough"])
+    # GitHub's flavour as readers know it: tables, strikethrough, and bare URLs as links.
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
     return md
 
 
@@ -192,12 +193,7 @@ def highlight_css() -> str:
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
 
 
-# A URL written bare, not already the target or the text of a link.
-_BARE_URL = re.compile(r"(?<![(<\[])\bhttps?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"*_]")
-
-
 def render_inline(text: str) -> str:
     """A metadata value as inline Markdown (emphasis, links, code), bare URLs made links;
     sanitized like a page's body. Block syntax (headings, lists) stays text."""
-    linked = _BARE_URL.sub(lambda m: f"<{m.group(0)}>", text)
-    return sanitize(_MD.renderInline(linked)).strip()
+    return sanitize(_MD.renderInline(text)).strip()
