@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, CORPORA, write_files
+from conftest import CORPORA, write_files
 from rfcdesk.site.build import SEARCH_TEXT_CHARS
 from support import page_klip
 
@@ -42,14 +42,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     top = tmp_path_factory.mktemp("ksql")
     shutil.copytree(corpus, top / "ksql")
     return build(top / "ksql", top / "site")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 # A laptop and a phone, as readers open the site.

@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPORA, ROOT
 from rfcdesk.model import Proposal
 from rfcdesk.scheme.model import Scheme
-from support import git
+from support import git, repo_with
 
 RFCDESK = [sys.executable, "-m", "rfcdesk"]
 KLIP_15 = "klip-15-new-api-and-client.md"
@@ -87,14 +87,11 @@ def test_named_files_and_files_outside_the_folder(ksql: Path, tmp_path: Path) ->
 
 
 def test_nothing_changed_is_clean(tmp_path: Path) -> None:
-    top = tmp_path / "repo"
-    shutil.copytree(ROOT / "examples" / "klip", top / "klips")
-    git(tmp_path, "init", "-q", "-b", "main", str(top))
-    git(top, "add", "-A")
-    git(top, "commit", "-qm", "start")
-    code, out, err = _run(["check", "klips", "--changed-since", "main"], top, tmp_path / "c")
+    folder = repo_with(tmp_path, "klip")
+    top = folder.parent
+    code, out, err = _run(["check", "proposals", "--changed-since", "main"], top, tmp_path / "c")
     assert (code, out, err) == (0, ["0 proposals checked: no problems found."], "")
-    code, out, err = _run(["check", "klips", "--changed-since", "nope"], top, tmp_path / "c")
+    code, out, err = _run(["check", "proposals", "--changed-since", "nope"], top, tmp_path / "c")
     assert (code, out, err) == (
         2,
         [],
@@ -141,17 +138,14 @@ def test_a_cache_from_another_clone_spares_every_parse(
 
 
 def test_what_points_at_a_renamed_proposal_is_reported(tmp_path: Path) -> None:
-    top = tmp_path / "repo"
-    shutil.copytree(ROOT / "examples" / "klip", top / "klips")
-    git(tmp_path, "init", "-q", "-b", "main", str(top))
-    git(top, "add", "-A")
-    git(top, "commit", "-qm", "start")
+    folder = repo_with(tmp_path, "klip")
+    top = folder.parent
     git(top, "checkout", "-q", "-b", "rename")
-    git(top, "mv", "klips/klip-3-query-tags.md", "klips/klip-3-tags.md")
+    git(top, "mv", "proposals/klip-3-query-tags.md", "proposals/klip-3-tags.md")
     git(top, "commit", "-qm", "shorter name")
     cache = tmp_path / "cache"
-    code, everything, _err = _run(["check"], top / "klips", cache)
-    code, changed, err = _run(["check", "--changed-since", "main"], top / "klips", cache)
+    code, everything, _err = _run(["check"], folder, cache)
+    code, changed, err = _run(["check", "--changed-since", "main"], folder, cache)
     # klip-1 (unchanged) links to the old name (line 37), and so does the index row.
     link = (
         "klip-1-windowed-joins.md:37:1: L001 link to `klip-3-query-tags.md` leads nowhere: "

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
 from rfcdesk.history.figures import BY_YEAR_MEANS, time_to_acceptance
 from rfcdesk.history.load import load_history
 from rfcdesk.read.folder import open_folder
@@ -173,31 +172,31 @@ def test_legend_layout_starts_a_row_when_the_next_item_would_not_fit() -> None:
 
 
 @pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)], ids=["laptop", "phone"])
-def test_charts_lay_out_in_chromium(dashboard: Path, width: int, height: int) -> None:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(dashboard.as_uri())
-        for chart in page.locator("svg.chart").all():
-            svg = chart.bounding_box()
-            assert svg is not None
-            legend = [item.bounding_box() for item in chart.locator("g.legend-item").all()]
-            for at, one in enumerate(legend):
-                for other in legend[at + 1 :]:
-                    assert one is not None and other is not None
-                    apart = (
-                        one["x"] + one["width"] <= other["x"]
-                        or other["x"] + other["width"] <= one["x"]
-                        or one["y"] + one["height"] <= other["y"]
-                        or other["y"] + other["height"] <= one["y"]
-                    )
-                    assert apart, (one, other)
-            for label in chart.locator("text.label").all():
-                box = label.bounding_box()
-                assert box is not None and box["x"] >= svg["x"], (label.text_content(), box, svg)
-        legend_count = page.locator("g.legend-item").count()
-        label_count = page.locator("text.label").count()
-        browser.close()
+def test_charts_lay_out_in_chromium(
+    dashboard: Path, width: int, height: int, browser: Browser
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(dashboard.as_uri())
+    for chart in page.locator("svg.chart").all():
+        svg = chart.bounding_box()
+        assert svg is not None
+        legend = [item.bounding_box() for item in chart.locator("g.legend-item").all()]
+        for at, one in enumerate(legend):
+            for other in legend[at + 1 :]:
+                assert one is not None and other is not None
+                apart = (
+                    one["x"] + one["width"] <= other["x"]
+                    or other["x"] + other["width"] <= one["x"]
+                    or one["y"] + one["height"] <= other["y"]
+                    or other["y"] + other["height"] <= one["y"]
+                )
+                assert apart, (one, other)
+        for label in chart.locator("text.label").all():
+            box = label.bounding_box()
+            assert box is not None and box["x"] >= svg["x"], (label.text_content(), box, svg)
+    legend_count = page.locator("g.legend-item").count()
+    label_count = page.locator("text.label").count()
+    page.close()
     assert (legend_count, label_count) == (6, 6 + 6 + 6)
 
 
