@@ -3,10 +3,12 @@ commit, the command line run in-process, and KLIP texts. Not a test module."""
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -166,3 +168,45 @@ def clone(tmp_path_factory: pytest.TempPathFactory, bundle: str) -> Path:
     target = tmp_path_factory.mktemp(bundle) / "repo"
     subprocess.run(["git", "clone", "-q", str(CORPORA / bundle), str(target)], check=True)
     return target
+
+
+def corpus_place(corpus: str) -> str:
+    """Where a corpus's proposals sit in their repository (SOURCES.tsv): "" for the top."""
+    with (CORPORA / "SOURCES.tsv").open(encoding="utf-8") as handle:
+        rows = {r["corpus"]: r for r in csv.DictReader(handle, delimiter="\t")}
+    source = rows[corpus]["source_folder"]
+    if source.startswith("/") or "kept as" in source:
+        return ""  # at the top, or its subfolders kept as they are in the corpus
+    return source.split()[0].strip("/")
+
+
+def lay_out(corpus: str, top: Path) -> str:
+    """A corpus laid out as its repository has it: the proposals in their folder, the
+    `_meta/` files (README, templates, process documents) at the top. The proposals' place."""
+    place = corpus_place(corpus)
+    shutil.copytree(CORPORA / corpus, top / place, ignore=shutil.ignore_patterns("_meta"))
+    meta = CORPORA / corpus / "_meta"
+    for item in sorted(meta.iterdir()) if meta.is_dir() else ():
+        target = top / item.name
+        if target.exists():
+            continue  # the corpus has it at the top already (pytorch's process RFC)
+        if item.is_dir():
+            shutil.copytree(item, target)
+        else:
+            shutil.copy2(item, target)
+    return place
+
+
+class KeyRow(NamedTuple):
+    file: str  # relative to the corpus
+    status: str  # "" none, "?" a value that is no status
+    title: str
+
+
+def read_key(corpus: str) -> list[KeyRow]:
+    """A key written by hand from the corpus's files (tests/keys/README.md says how)."""
+    with (ROOT / "tests" / "keys" / f"{corpus}.tsv").open(encoding="utf-8") as handle:
+        return [
+            KeyRow(r["file"], r["status"], r["title"])
+            for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        ]

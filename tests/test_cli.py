@@ -166,10 +166,9 @@ def test_undetectable_folder_is_exit_2(tmp_path: Path) -> None:
     code, out = run(["check"], tmp_path)
     assert (code, out) == (
         2,
-        f"rfcdesk: {tmp_path.resolve()}: cannot tell which proposal scheme this folder follows "
-        "(no template and no file names that fit one); pass --scheme (klip, rfc, pep, rust-rfc, "
-        "swift-evolution, eip, kep, madr), set `scheme` in rfcdesk.toml, or run `rfcdesk init` "
-        "to draft a scheme of its own\n",
+        f"rfcdesk: no proposals found under {tmp_path.resolve()}; the nearest candidate is "
+        "the folder itself (1 document, not named with ids like `0042-slug.md`, nor in "
+        "status folders like `accepted/`)\n",
     )
 
 
@@ -238,9 +237,30 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert missing == []
 
 
-def test_a_folder_with_no_proposals_is_a_usage_error(tmp_path: Path) -> None:
-    # The repository's top, not its proposal folder: a CI job set up so must not pass.
+def test_check_at_the_top_reads_the_proposals_below(tmp_path: Path) -> None:
+    # The repository's top, not its proposal folder: the proposals are found, and read as
+    # they are when pointed at.
     shutil.copytree(ROOT / "examples" / "klip", tmp_path / "design" / "klips")
+    below = run(["check", "--scheme", "klip", "design/klips"], tmp_path)
+    at_top = run(["check", "--scheme", "klip"], tmp_path)
+    note = "rfcdesk: reading 4 documents in design/klips/\n"  # on stderr
+    assert (at_top[0], at_top[1].count(note), at_top[1].replace(note, "")) == (1, 1, below[1])
+    assert below[0] == 1
+
+
+def test_a_folder_with_no_proposals_is_a_usage_error(tmp_path: Path) -> None:
+    # A CI job pointed where no proposal is must not pass with "0 proposals checked".
+    write_files(
+        tmp_path,
+        {"README.md": "# Project\n", "docs/guide.md": "# Guide\n", "docs/faq.md": "# FAQ\n"},
+    )
+    code, out = run(["check"], tmp_path)
+    assert (code, out) == (
+        2,
+        f"rfcdesk: no proposals found under {tmp_path.resolve()}; the nearest candidate is "
+        "docs/ (2 documents, not named with ids like `0042-slug.md`, nor in status folders "
+        "like `accepted/`)\n",
+    )
     code, out = run(["check", "--scheme", "klip"], tmp_path)
     assert (code, out) == (
         2,

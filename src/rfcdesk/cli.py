@@ -245,13 +245,17 @@ def schemes(name: str | None, json_schema: bool) -> None:
 @main.command()
 @_PATH
 @click.option("--dry-run", is_flag=True, help="Show rfcdesk.toml as a diff; write nothing.")
-@click.option("--draft-scheme", is_flag=True, help="Draft a scheme even when a built-in one fits.")
+@click.option("--draft-scheme", is_flag=True, help="Infer a scheme even when a built-in one fits.")
 @click.option("--replace", is_flag=True, help="Replace an existing rfcdesk.toml.")
-def init(path: Path, dry_run: bool, draft_scheme: bool, replace: bool) -> None:
-    """Name the scheme that fits a folder (or draft one) and write rfcdesk.toml."""
+@click.option(
+    "--explain", is_flag=True, help="Say what was found below PATH and why; write nothing."
+)
+def init(path: Path, dry_run: bool, draft_scheme: bool, replace: bool, explain: bool) -> None:
+    """Find the proposals below PATH, say how they are written, and keep it in rfcdesk.toml."""
     from rfcdesk.commands import init as command
 
-    dispatch(command.run, command.Options(path, dry_run, draft_scheme, replace))
+    options = command.Options(path, dry_run, draft_scheme, replace, explain=explain)
+    dispatch(command.run, options)
 
 
 @main.command()

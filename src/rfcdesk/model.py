@@ -88,6 +88,7 @@ class Proposal(NamedTuple):
     load_error: Diagnostic | None  # set when the file could not be read as a document
     diagnostics: tuple[Diagnostic, ...]  # problems found while parsing (bad front matter...)
     metadata_path: str | None = None  # the sidecar file that holds the fields, if not `path`
+    pointer: bool = False  # the document only points to another (a moved proposal)
 
     @property
     def fields_path(self) -> str:

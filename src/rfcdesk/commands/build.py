@@ -10,7 +10,7 @@ from typing import NamedTuple, TextIO
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.history.load import shallow_note
 from rfcdesk.read.folder import open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.site.build import BuildOptions, build_site
 
 
@@ -23,7 +23,7 @@ class Options(NamedTuple):
 
 def run(options: Options, out: TextIO) -> int:
     """Build (or bring up to date) the folder's site and say where it is."""
-    folder = open_folder(load_config(options.path), options.scheme)
+    folder = open_folder(folder_settings(options.path, options.scheme), options.scheme)
     target = options.output or (folder.root.parent / "_site")
     result = build_site(folder, BuildOptions(target, base_url=options.base_url))
     note = shallow_note(result.shallow_before)

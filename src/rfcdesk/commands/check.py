@@ -10,7 +10,7 @@ from rfcdesk.edge.git import changed_since
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.model import Severity
 from rfcdesk.read.folder import choose_scheme, open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.report.baseline import apply_baseline, read_baseline, write_baseline
 from rfcdesk.report.formats import FORMATTERS, Report
 from rfcdesk.rules import RULES, context_of, enabled, load_all, run_rules
@@ -67,7 +67,7 @@ def _wanted(root: Path, options: Options) -> set[str] | None:
 def run(options: Options, out: TextIO) -> int:
     """Check the folder; print the report; return the exit code."""
     load_all()
-    config = load_config(options.path)
+    config = folder_settings(options.path, options.scheme)
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)

@@ -15,7 +15,7 @@ from click.shell_completion import CompletionItem, get_completion_class
 
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.read.folder import choose_scheme, open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.scheme.model import fold
 
 SHELLS = ("bash", "zsh", "fish")
@@ -49,7 +49,7 @@ def proposal_ids(path: Path, scheme: str | None, incomplete: str) -> list[Comple
     Any problem reading the folder means no completions: a shell shows no traceback.
     """
     try:
-        folder = open_folder(load_config(path), scheme)
+        folder = open_folder(folder_settings(path, scheme, quiet=True), scheme)
     except Exception:
         return []
     ordered = sorted(folder.proposals, key=lambda p: (folder.scheme.sort_key(p.id), p.path))
@@ -73,7 +73,7 @@ def _starting(named: list[tuple[str, str | None]], incomplete: str) -> dict[str,
 def status_names(path: Path, scheme: str | None, incomplete: str) -> list[CompletionItem]:
     """The names of the folder's scheme's statuses that start with `incomplete`."""
     try:
-        chosen = choose_scheme(load_config(path), scheme)
+        chosen = choose_scheme(folder_settings(path, scheme, quiet=True), scheme)
     except Exception:
         return []
     typed = fold(incomplete)

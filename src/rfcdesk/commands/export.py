@@ -9,7 +9,7 @@ from typing import NamedTuple, TextIO
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.history.load import load_history
 from rfcdesk.read.folder import open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site.collect import collect
 from rfcdesk.site.export import csv_text, document
@@ -23,7 +23,7 @@ class Options(NamedTuple):
 
 def run(options: Options, out: TextIO) -> int:
     """Print every proposal as JSON (the schema of proposals.json) or CSV."""
-    config = load_config(options.path)
+    config = folder_settings(options.path, options.scheme)
     folder = open_folder(config, options.scheme)
     entries = collect(folder, load_history(folder), configured_diagnostics(config, folder))
     if options.output_format == "csv":

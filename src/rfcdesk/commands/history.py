@@ -13,8 +13,8 @@ from rfcdesk.history.load import FolderHistory, load_history, shallow_note
 from rfcdesk.history.timeline import STATUS_SETTERS, Event, Timeline, describe
 from rfcdesk.model import Proposal
 from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.read.proposal import file_id
-from rfcdesk.read.settings import load_config
 from rfcdesk.scheme.model import fold
 
 
@@ -97,7 +97,7 @@ class Options(NamedTuple):
 def run(options: Options, out: TextIO) -> int:
     """Print one proposal's life from git, or the whole folder's events."""
     wanted, output_format = options.wanted, options.output_format
-    folder = open_folder(load_config(options.path), options.scheme)
+    folder = open_folder(folder_settings(options.path, options.scheme), options.scheme)
     history = load_history(folder)
     if not history.known and (output_format == "json" or wanted is None):
         print(f"rfcdesk: no history: {folder.root} is {history.reason}", file=sys.stderr)

@@ -10,8 +10,8 @@ from rfcdesk.edit.text import Text
 from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or_show
 from rfcdesk.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.read.numbers import next_free, numbers_in_folder
-from rfcdesk.read.settings import load_config
 
 
 def plan_index(folder: Folder) -> FileChange | None:
@@ -43,7 +43,7 @@ class Options(NamedTuple):
 def run(options: Options, out: TextIO) -> int:
     """Rewrite the index table and the next-number line from the proposal files."""
     check, dry_run, scheme = options.check, options.dry_run, options.scheme
-    config = load_config(options.path)
+    config = folder_settings(options.path, options.scheme)
     with folder_lock(config.folder):
         folder = open_folder(config, scheme)
         change = plan_index(folder)

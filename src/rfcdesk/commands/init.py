@@ -1,68 +1,60 @@
-"""`rfcdesk init`: look at a folder, name the scheme that fits it, write rfcdesk.toml.
+"""`rfcdesk init`: find the proposals below a folder, say how they are written, and keep
+that in rfcdesk.toml.
 
-When no built-in scheme explains the files, a scheme is drafted from what they share and
-written into rfcdesk.toml as a `[scheme]` table, to be edited from there.
+The same search every command makes with no settings: the collections of proposals below
+the folder, what was set aside and why, how each built-in scheme fits the first one, and
+the scheme chosen: a built-in that clearly fits, else one inferred from the documents,
+written as a `[scheme]` table to be edited from there.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 import tomli_w
 
-from rfcdesk.edge.files import list_files, read_document
 from rfcdesk.edit.writer import FileChange, write_or_show
 from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.read.folder import parse_file
+from rfcdesk.read.locate import Located, locate
 from rfcdesk.scheme.builtin import BUILTIN_NAMES
-from rfcdesk.scheme.detect import Fit, detection_depth, rank_schemes
-from rfcdesk.scheme.draft import draft_scheme, is_auxiliary
-from rfcdesk.scheme.load import SchemeSource, build_scheme, builtin_scheme, validate
+from rfcdesk.scheme.detect import Fit
+from rfcdesk.scheme.discover import Collection
+from rfcdesk.scheme.load import SchemeSource, build_scheme, validate
 
 SETTINGS = "rfcdesk.toml"
-# A built-in fits when most files carry its names and a fair share of its required fields
-# (WeSQL-Scale's RFCs dropped their Status lines and still are RFCs).
-MIN_NAMED = 0.5
-MIN_CONTENT = 0.25
+SHOWN_ASIDE = 12  # set-aside files listed by name; the rest are counted
 
 
 class Options(NamedTuple):
     path: Path = Path(".")
     dry_run: bool = False
-    draft: bool = False  # draft a scheme even when a built-in fits
+    draft: bool = False  # infer a scheme even when a built-in fits
     force: bool = False  # replace an existing rfcdesk.toml
     candidates: tuple[str, ...] = BUILTIN_NAMES  # the built-ins to consider
-
-
-def fits(fit: Fit) -> bool:
-    """Whether a built-in explains a folder well enough to be named for it."""
-    return bool(fit.files) and fit.named >= MIN_NAMED * fit.files and fit.content >= MIN_CONTENT
+    explain: bool = False  # say what was found and why; write nothing
 
 
 def run(options: Options, out: TextIO) -> int:
-    """Write a starting rfcdesk.toml for the folder; print how each scheme fits."""
+    """Explain what rfcdesk reads below a folder, and write rfcdesk.toml that keeps it."""
     path = options.path
     root = path.resolve()
     if not root.is_dir():
         raise FatalError(f"{path}: not a folder")
     target = root / SETTINGS
-    if target.exists() and not options.force:
+    if target.exists() and not options.force and not options.explain:
         raise FatalError(f"{target} exists already; pass --replace to replace it")
-    paths = list_files(root, detection_depth())
-    parse = functools.partial(parse_file, root)
-    schemes = [builtin_scheme(name) for name in options.candidates]
-    ranking = rank_schemes(paths, parse, lambda p: (root / p).is_file(), schemes, True)
-    out.write(_table(ranking))
-    best = ranking[0] if ranking else None
-    if best is not None and fits(best) and not options.draft:
-        text = _named(best)
-        out.write(f"\n{path}: the {best.scheme.name} scheme fits ({best.named} files).\n")
-    else:
-        table, count = _drafted(root, paths)
-        text = _drafted_text(table)
-        out.write(f"\n{path}: no built-in scheme fits; drafted one from {count} files.\n")
+    located = locate(root, None, options.candidates, options.draft)
+    if located is None:
+        raise FatalError(
+            f"{path}: no proposals found below it: no folder holds documents named with an id "
+            "(`0042-slug.md`, `rfc-12-slug.md`, `20240131_slug.md`) or status folders "
+            "(`accepted/`, `proposed/`)"
+        )
+    out.write(explain(located))
+    if options.explain:
+        return EXIT_OK
+    text = settings_text(located)
     before = target.read_bytes() if target.exists() else None
     write_or_show([FileChange(target, before, text.encode())], root, options.dry_run, out)
     if not options.dry_run:
@@ -70,7 +62,42 @@ def run(options: Options, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _table(ranking: list[Fit]) -> str:
+def explain(located: Located) -> str:
+    """What was found, why, what was set aside, how the built-ins fit, what was chosen."""
+    lines: list[str] = []
+    count = len(located.collections)
+    lines.append(f"Found {count} proposal collection{'s' if count != 1 else ''}:")
+    for collection in located.collections:
+        lines += _collection_lines(collection)
+    lines.append("")
+    lines.append(_fit_table(list(located.fits)))
+    first = located.collections[0]
+    where = f"{first.folder}/" if first.folder else "the folder itself"
+    if located.inference is None:
+        lines.append(f"{where}: the {located.scheme} scheme fits.")
+    else:
+        lines.append(f"{where}: no built-in scheme fits; inferred one:")
+        lines += [f"  - {reason}" for reason in located.inference.reasons]
+        for aside, why in located.inference.set_aside:
+            lines.append(f"  - set aside {aside}: {why}")
+    return "\n".join(lines) + "\n"
+
+
+def _collection_lines(collection: Collection) -> list[str]:
+    where = f"{collection.folder}/" if collection.folder else "./"
+    why = f"{collection.named} named with an id"
+    if collection.status_folders:
+        why += ", status folders " + ", ".join(f"{f}/" for f in sorted(collection.status_folders))
+    lines = [f"  {where}  {len(collection.documents)} documents ({why})"]
+    aside = [f"{p} ({reason})" for p, reason in collection.set_aside]
+    if aside:
+        shown = ", ".join(aside[:SHOWN_ASIDE])
+        more = f" and {len(aside) - SHOWN_ASIDE} more" if len(aside) > SHOWN_ASIDE else ""
+        lines.append(f"    set aside: {shown}{more}")
+    return lines
+
+
+def _fit_table(ranking: list[Fit]) -> str:
     rows = [("scheme", "files", "names fit", "fields found")]
     for fit in ranking:
         if fit.named or fit.template:
@@ -78,7 +105,7 @@ def _table(ranking: list[Fit]) -> str:
                 (fit.scheme.name, str(fit.files), str(fit.named), f"{fit.content * 100:.0f}%")
             )
     if len(rows) == 1:
-        return "No built-in scheme's file names occur here.\n"
+        return "No built-in scheme's file names occur there.\n"
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "".join(
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n"
@@ -86,38 +113,30 @@ def _table(ranking: list[Fit]) -> str:
     )
 
 
-def _named(best: Fit) -> str:
-    return (
-        f"# rfcdesk settings, written by `rfcdesk init`: {best.named} of {best.files} files fit\n"
-        f"# the {best.scheme.name} scheme. See `rfcdesk schemes {best.scheme.name}` for what it\n"
-        "# checks; a `[scheme]` table here can describe a process of your own instead.\n"
-        + tomli_w.dumps({"scheme": best.scheme.name})
-    )
-
-
-def _drafted(root: Path, paths: list[str]) -> tuple[dict[str, Any], int]:
-    """A drafted scheme table for the folder's Markdown files, and how many it describes."""
-    markdown_files = [p for p in paths if "/" not in p and p.endswith(".md")]
-    texts: dict[str, str] = {}
-    for name in markdown_files:
-        read = read_document(root, name)
-        if isinstance(read, str):
-            texts[name] = read
-    count = sum(1 for name in texts if not is_auxiliary(name))
-    if not count:
-        raise FatalError(f"{root}: no Markdown proposals here to draft a scheme from")
-    table = draft_scheme(root.name.lower().replace(" ", "-") or "proposals", texts)
-    source = SchemeSource("the drafted scheme")
-    validate(table, source)  # a draft that does not validate is our bug
-    build_scheme(table, source)
-    return table, count
-
-
-def _drafted_text(table: dict[str, Any]) -> str:
-    return (
-        "# rfcdesk settings, written by `rfcdesk init`. No built-in scheme fits this folder, so\n"
-        "# the scheme below was drafted from what its files share: the fields most files\n"
-        "# have, the status words they use, their common sections. Edit it to match your\n"
-        "# process; `rfcdesk schemes --json-schema` documents every key.\n"
-        + tomli_w.dumps({"scheme": table}, multiline_strings=False)
-    )
+def settings_text(located: Located) -> str:
+    """rfcdesk.toml that keeps what was found: the folder, and the scheme."""
+    first = located.collections[0]
+    data: dict[str, Any] = {}
+    if first.folder:
+        data["path"] = first.folder
+    if isinstance(located.scheme, dict):
+        table = located.scheme
+        source = SchemeSource("the inferred scheme")
+        validate(table, source)  # an inferred scheme that does not validate is our bug
+        build_scheme(table, source)
+        data["scheme"] = table
+        head = (
+            "# rfcdesk settings, written by `rfcdesk init`. No built-in scheme fits these\n"
+            "# proposals, so the scheme below was inferred from them: where their fields are,\n"
+            "# which is the status and its words, where the title is, their common sections.\n"
+            "# Nothing inferred is required; edit it to match your process\n"
+            "# (`rfcdesk schemes --json-schema` documents every key).\n"
+        )
+    else:
+        data["scheme"] = located.scheme
+        head = (
+            f"# rfcdesk settings, written by `rfcdesk init`: the {located.scheme} scheme fits\n"
+            f"# these proposals. See `rfcdesk schemes {located.scheme}` for what it checks;\n"
+            "# a `[scheme]` table here can describe a process of your own instead.\n"
+        )
+    return head + tomli_w.dumps(data, multiline_strings=False)

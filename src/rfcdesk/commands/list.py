@@ -14,7 +14,7 @@ from rfcdesk.history.load import FolderHistory, load_history, shallow_note
 from rfcdesk.history.timeline import Timeline
 from rfcdesk.model import Proposal
 from rfcdesk.read.folder import Folder, open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.report.table import layout, terminal_width
 from rfcdesk.scheme.model import fold
 
@@ -72,7 +72,7 @@ class Options(NamedTuple):
 
 def run(options: Options, out: TextIO) -> int:
     """List the proposals of a folder as a table, JSON or CSV."""
-    folder = open_folder(load_config(options.path), options.scheme)
+    folder = open_folder(folder_settings(options.path, options.scheme), options.scheme)
     history = load_history(folder)
     records = [
         proposal_record(folder, p, history.timeline(p.path))

@@ -27,9 +27,9 @@ from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.model import Proposal
 from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.read.numbers import next_free, numbers_in_folder, numbers_in_use
 from rfcdesk.read.proposal import match_field_line, parse_proposal
-from rfcdesk.read.settings import load_config
 from rfcdesk.report.formats import display_path
 from rfcdesk.scheme.load import scheme_template
 from rfcdesk.scheme.model import Scheme, fold
@@ -60,7 +60,7 @@ def run(options: Options, out: TextIO) -> int:
     title = " ".join(options.title.split())
     if not title:
         raise FatalError("the title is empty")
-    config = load_config(options.path)
+    config = folder_settings(options.path, options.scheme)
     with folder_lock(config.folder):
         folder = open_folder(config, options.scheme)
         author = options.author or git_author(folder.root) or ""

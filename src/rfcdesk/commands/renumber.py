@@ -19,9 +19,9 @@ from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.model import Proposal, local_target
 from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.read.numbers import numbers_in_folder, numbers_on_branches
 from rfcdesk.read.proposal import parse_proposal
-from rfcdesk.read.settings import load_config
 from rfcdesk.scheme.model import Scheme
 
 
@@ -69,7 +69,7 @@ def run(options: Options, out: TextIO) -> int:
         options.dry_run,
         options.scheme,
     )
-    config = load_config(options.path)
+    config = folder_settings(options.path, options.scheme)
     with folder_lock(config.folder):
         folder = open_folder(config, scheme)
         proposal = folder.find(wanted)

@@ -15,7 +15,7 @@ from typing import NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.read.folder import open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.site.build import BuildOptions, build_site
 from rfcdesk.site.serve import (
     WATCHER_JOIN_SECONDS,
@@ -47,7 +47,8 @@ def run(options: Options, out: TextIO) -> int:
         options.output,
         options.scheme,
     )
-    folder = open_folder(load_config(path), scheme)
+    config = folder_settings(path, scheme)  # found once: a rebuild reads the same folder
+    folder = open_folder(config, scheme)
     stop_signal = StopSignal()
     with (
         handling_stop_signals(stop_signal),
@@ -68,7 +69,7 @@ def run(options: Options, out: TextIO) -> int:
                 args=(
                     folder.root,
                     target,
-                    lambda: build_site(open_folder(load_config(path), scheme), build_options),
+                    lambda: build_site(open_folder(config, scheme), build_options),
                     state,
                     stop,
                     sys.stderr,

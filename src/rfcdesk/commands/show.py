@@ -7,7 +7,7 @@ from typing import NamedTuple, TextIO
 
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.read.folder import open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.report.formats import display_path
 from rfcdesk.rules.outcome import diagnose
 
@@ -20,7 +20,7 @@ class Options(NamedTuple):
 
 def run(options: Options, out: TextIO) -> int:
     """Print one proposal's fields, sections and diagnostics."""
-    folder = open_folder(load_config(options.path), options.scheme)
+    folder = open_folder(folder_settings(options.path, options.scheme), options.scheme)
     proposal = folder.find(options.wanted)
     label = folder.scheme.label(proposal.id) if proposal.id else proposal.path
     print(f"{label}: {proposal.title or '(no title)'}", file=out)

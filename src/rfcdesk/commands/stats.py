@@ -17,7 +17,7 @@ from rfcdesk.errors import EXIT_OK
 from rfcdesk.history.figures import Acceptance, Stats, gather, stats_record
 from rfcdesk.history.load import load_history, shallow_note
 from rfcdesk.read.folder import open_folder
-from rfcdesk.read.settings import load_config
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.report.table import layout, terminal_width
 
 
@@ -118,7 +118,7 @@ def run(options: Options, out: TextIO) -> int:
         options.as_of,
         options.scheme,
     )
-    config = load_config(options.path)
+    config = folder_settings(options.path, options.scheme)
     folder = open_folder(config, scheme)
     day = as_of or dt.date.today()
     stats = gather(folder, load_history(folder), day, stale_days or config.stale_days)

@@ -24,8 +24,8 @@ from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or
 from rfcdesk.errors import EXIT_OK, FatalError
 from rfcdesk.model import Field, Proposal
 from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.locate import folder_settings
 from rfcdesk.read.proposal import parse_proposal, split_lines
-from rfcdesk.read.settings import load_config
 from rfcdesk.report.formats import display_path
 from rfcdesk.scheme.model import FieldSpec, Scheme
 
@@ -61,7 +61,7 @@ def allowed_move(
 def run(options: Options, out: TextIO) -> int:
     """Move a proposal to a new status, in its document and in the index."""
     wanted, new_status = options.wanted, options.new_status
-    config = load_config(options.path)
+    config = folder_settings(options.path, options.scheme)
     with folder_lock(config.folder):
         folder = open_folder(config, options.scheme)
         proposal = folder.find(wanted)

@@ -135,16 +135,21 @@ class Listing(NamedTuple):
     aliases: dict[str, str]  # a link to a file in the folder -> that file's path
 
 
-def walk(root: Path, depth: int | None = None, skip: frozenset[str] = frozenset()) -> Listing:
+def walk(
+    root: Path,
+    depth: int | None = None,
+    skip: frozenset[str] = frozenset(),
+    skip_names: frozenset[str] = frozenset(),
+) -> Listing:
     """Every file below a folder, `depth` folders down at most (None: any depth).
 
-    The one walker over a proposal folder: folders whose names start with "." (`.git`) and
-    the folders in `skip` (relative "/" paths) are not entered, and symbolic links are
-    judged as `Listing` says.
+    The one walker over a proposal folder: folders whose names start with "." (`.git`),
+    the folders in `skip` (relative "/" paths) and folders named in `skip_names` (any
+    depth) are not entered, and symbolic links are judged as `Listing` says.
     """
     try:
         real_root = _real(os.path.abspath(root))
-        found = _Found([], [], [], {}, skip)
+        found = _Found([], [], [], {}, skip, skip_names)
         _scan(Path(root), real_root, "", depth, found)
     except OSError as exc:
         from rfcdesk.errors import FatalError
@@ -172,6 +177,7 @@ class _Found(NamedTuple):
     escapes: list[str]
     aliases: dict[str, str]
     skip: frozenset[str]
+    skip_names: frozenset[str] = frozenset()
 
 
 def inside(real_root: str, real: str) -> bool:
@@ -187,6 +193,8 @@ def _scan(directory: Path, real_root: str, prefix: str, depth: int | None, found
                 _judge_link(entry, real_root, path, found)
             elif entry.is_dir(follow_symlinks=False):
                 if entry.name.startswith(".") or path in found.skip:
+                    continue
+                if entry.name.lower() in found.skip_names:
                     continue
                 found.folders.append(path)
                 if depth is None or depth > 0:

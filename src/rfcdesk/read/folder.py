@@ -32,8 +32,13 @@ from rfcdesk.read.index import IndexTable, parse_index
 from rfcdesk.read.proposal import parse_proposal, suppressions, unreadable
 from rfcdesk.read.settings import Config
 from rfcdesk.read.template import TemplateInfo, template_info
-from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.detect import best_fit, detection_depth, rank_schemes
+from rfcdesk.scheme.discover import (
+    SEARCH_DEPTH,
+    SKIPPED_FOLDERS,
+    is_template,
+    nearest_candidate,
+)
 from rfcdesk.scheme.load import resolve_scheme
 from rfcdesk.scheme.model import Scheme, fold
 
@@ -99,12 +104,8 @@ def choose_scheme(config: Config, requested: str | None = None) -> Scheme:
     root = config.folder
     detected = detect_scheme(root)
     if detected is None:
-        known = ", ".join(BUILTIN_NAMES)
-        raise FatalError(
-            f"{root}: cannot tell which proposal scheme this folder follows (no template and "
-            f"no file names that fit one); pass --scheme ({known}), set `scheme` in "
-            "rfcdesk.toml, or run `rfcdesk init` to draft a scheme of its own"
-        )
+        listing = walk(root, SEARCH_DEPTH, skip_names=SKIPPED_FOLDERS)
+        raise FatalError(f"no proposals found under {root}; {nearest_candidate(listing.files)}")
     return detected
 
 
@@ -125,7 +126,16 @@ def _selected(listing: Listing, scheme: Scheme) -> list[str]:
     """The files the scheme takes, less links that only repeat another file taken."""
     names = select_files(list(listing.files), scheme.include, scheme.exclude)
     taken = set(names)
-    return [n for n in names if listing.aliases.get(n) not in taken]
+    return [
+        n
+        for n in names
+        if listing.aliases.get(n) not in taken and (n == scheme.template or not in_template(n))
+    ]
+
+
+def in_template(path: str) -> bool:
+    """Whether a path is a template or lies in a template's folder: never a proposal."""
+    return any(is_template(part) for part in path.split("/"))
 
 
 def _escape(path: str) -> Diagnostic:
@@ -172,7 +182,8 @@ def open_folder(
             index_suppressed = suppressions(read, ())
     skip = {scheme.template, index_name}
     proposal_names = [n for n in names if n not in skip]
-    proposals = load_proposals(root, proposal_names, scheme, use_cache, jobs)
+    loaded = load_proposals(root, proposal_names, scheme, use_cache, jobs)
+    proposals = tuple(p for p in loaded if not p.pointer)
     return Folder(root, scheme, template, proposals, index, index_suppressed, tuple(extra))
 
 

@@ -17,7 +17,7 @@ import yaml
 
 from rfcdesk.model import Diagnostic, Field, Link, Proposal, Section, Severity
 from rfcdesk.read import markdown
-from rfcdesk.scheme.model import Scheme, clean_value
+from rfcdesk.scheme.model import Scheme, clean_value, fold
 
 BOM = "\ufeff"
 
@@ -26,6 +26,7 @@ _FIELD_LINE = re.compile(
     r"""^[ \t]{0,3}(?:[-*+][ \t]+)?
     (?:(?:\*\*|__)(?P<k1>[^:：*_\n][^:：*\n]{0,48}?)[ \t]*
         (?:[:：][ \t]*(?:\*\*|__)|(?:\*\*|__)[ \t]*[:：])
+      |(?:\*\*|__)(?P<k3>[A-Z][A-Za-z()/ -]{0,30}?)(?:\*\*|__)[ \t]+(?=[^\s:：])
       |(?P<k2>[^\s:：*_|#>\[`-][^:：*\n|]{0,48}?)[ \t]*[:：])
     (?P<sp>[ \t]*)(?P<value>.*?)[ \t]*$""",
     re.X,
@@ -76,7 +77,7 @@ def match_field_line(line: str) -> FieldLine | None:
     match = _FIELD_LINE.match(line)
     if not match:
         return None
-    group = "k1" if match["k1"] else "k2"
+    group = "k1" if match["k1"] else ("k2" if match["k2"] else "k3")
     key = match[group].strip()
     if match["value"].startswith("//"):  # "https://..." is a URL, not a field
         return None
@@ -168,7 +169,14 @@ def _header(outline: markdown.Outline, lines: list[str], fm_end: int, scheme: Sc
         (found := match_field_line(lines[i])) and scheme.field_for(found.key) for i in before
     )
     end = headings[1].line if len(headings) > 1 else len(lines) + 1
-    if not fields_first and (first.level == 1 or _fields_follow(lines, first.line, end, scheme)):
+    if fold(first.text.strip().rstrip(":")) in scheme.known_sections:
+        return _Header(None, 0, first.line)  # a section every proposal has, not a title
+    # A scheme that knows which headings are sections takes an H1 below the fields as
+    # the title; without that knowledge (`- Field:` lines, then `# Summary`) it may not.
+    knows_sections = bool(scheme.known_sections) and first.level == 1
+    if (
+        not fields_first and (first.level == 1 or _fields_follow(lines, first.line, end, scheme))
+    ) or (fields_first and knows_sections):
         return _Header(0, 1, end)
     return _Header(None, 0, first.line)
 
@@ -191,7 +199,7 @@ def _read_fields(
             _flush(current, fields)
             current = None
             continue
-        found = match_field_line(text)
+        found = match_field_line(text) or _table_field(text)
         spec = scheme.field_for(found.key) if found else None
         if found and spec:
             _flush(current, fields)
@@ -203,6 +211,21 @@ def _read_fields(
             current[2].append(text.strip())
     _flush(current, fields)
     return fields
+
+
+_TABLE_ROW = re.compile(r"^[ \t]{0,3}\|(?P<key>[^|\n]+)\|(?P<sp>[ \t]*)(?P<value>[^|\n]*?)[ \t]*\|")
+
+
+def _table_field(line: str) -> FieldLine | None:
+    """A `| Key | value |` row of a key/value table at the top of a document."""
+    match = _TABLE_ROW.match(line)
+    if not match:
+        return None
+    key = clean_value(match["key"]).rstrip(":").strip()
+    if not key or set(key) <= set("-: "):
+        return None
+    start = match.start("key") + match["key"].find(key[0])
+    return FieldLine(key, match["value"], match.start("value") + 1, (start, start + len(key)))
 
 
 def _flush(current: list[Any] | None, fields: list[Field]) -> None:
@@ -277,6 +300,8 @@ def file_id(scheme: Scheme, path: str) -> tuple[str | None, bool]:
     if scheme.id_kind == "field":
         return None, True
     found = match["id"]
+    if found is None:  # a scheme whose names may go without a number
+        return None, True
     return (str(int(found)) if scheme.id_kind == "number" else found), True
 
 
@@ -302,8 +327,58 @@ def _read_markdown(path: str, text: str, lines: list[str], scheme: Scheme) -> _R
     )
     fm_first = outline.front_matter[1] if outline.front_matter else 1
     fields = _front_matter_fields(scheme, front, lines, fm_first, fm_end + 1)
+    fenced = _fenced_header(outline, lines, fm_end)
+    if fenced is not None:  # an RFC 822 header in a code block that opens the document
+        fields += _read_fields(scheme, lines, fenced[0] + 1, fenced[1], set())
+    if header.title_heading is not None:  # a table or lines above the title heading
+        above = outline.headings[header.title_heading].line
+        if fenced is None and above > fm_end + 1:
+            fields += _read_fields(scheme, lines, fm_end + 1, above, code)
     fields += _read_fields(scheme, lines, start, header.end_line, code)
+    fields += _section_fields(scheme, outline, lines, {f.name for f in fields})
     return _Read(outline, front, fields, header, diagnostics)
+
+
+def _fenced_header(
+    outline: markdown.Outline, lines: list[str], fm_end: int
+) -> tuple[int, int] | None:
+    """The first and last line of a code block that opens the document with `Key: value`
+    lines, or None."""
+    if not outline.code_lines:
+        return None
+    first, last = outline.code_lines[0]
+    if any(line.strip() for line in lines[fm_end : first - 1]):
+        return None
+    if not lines[first - 1].lstrip().startswith(("```", "~~~")):
+        return None
+    inner = next((t for t in lines[first:last] if t.strip()), "")
+    return (first, last) if match_field_line(inner.strip()) else None
+
+
+def _section_fields(
+    scheme: Scheme, outline: markdown.Outline, lines: list[str], found: set[str]
+) -> list[Field]:
+    """Fields written as a section of their name (`## Status`, then `Accepted`)."""
+    fields: list[Field] = []
+    headings = outline.headings
+    for spec in scheme.fields:
+        if not spec.in_section or spec.name in found:
+            continue
+        for index, heading in enumerate(headings):
+            if not spec.matches(heading.text.strip().rstrip(":")):
+                continue
+            stop = headings[index + 1].line if index + 1 < len(headings) else len(lines) + 1
+            for number in range(heading.line + 1, stop):
+                text = lines[number - 1]
+                if text.strip():
+                    raw = _BULLET.sub("", text.strip(), count=1)
+                    col = len(text) - len(text.lstrip()) + (len(text.strip()) - len(raw)) + 1
+                    fields.append(
+                        Field(spec.name, heading.text.strip(), raw, clean_value(raw), number, col)
+                    )
+                    break
+            break
+    return fields
 
 
 def _read_rst(text: str, lines: list[str], scheme: Scheme) -> _Read:
@@ -324,6 +399,26 @@ def _read_sidecar(
     data, _end, problems = read_yaml(text.removeprefix(BOM), 1, path)
     lines = split_lines(text.removeprefix(BOM))
     return data, _front_matter_fields(scheme, data, lines, 1, len(lines) + 1), problems
+
+
+# A document this short, with no heading, that names another document or a link, only
+# points to where the proposal now is (a moved or renamed proposal, an old symbolic link
+# saved as text). It is set aside: it is no second proposal with the same id.
+POINTER_LENGTH = 400
+_POINTS = re.compile(r"\]\([^)\s]+\)|https?://\S+|\S+\.(?:md|rst|markdown)\b")
+
+
+def is_pointer(text: str) -> bool:
+    """Whether a document only points to another one."""
+    body = text.strip()
+    if not body or len(body) > POINTER_LENGTH or body.startswith(("#", "---")):
+        return False
+    lines = [line for line in body.split("\n") if line.strip()]
+    if len(lines) > 3 or any(line.lstrip().startswith("#") for line in lines):
+        return False
+    if any(match_field_line(line) for line in lines):
+        return False  # metadata: a short proposal, not a pointer
+    return bool(_POINTS.search(body))
 
 
 def nesting_depth(lines: list[str]) -> tuple[int, int]:
@@ -370,6 +465,8 @@ def parse_proposal(
         what = f"lists or quotes nest {depth} levels deep here (at most {MAX_NESTING} are read)"
         return unreadable(path, scheme, _too_deep(path, line, what))
     try:
+        if sidecar is None and is_pointer(text):
+            return unreadable(path, scheme, None)._replace(pointer=True)
         return _parse(path, text, scheme, sidecar)
     except RecursionError:
         what = "the document nests too deeply for the parser"
@@ -402,15 +499,17 @@ def _parse(path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None
                 outline.front_matter[1] if outline.front_matter else 1
             )
             break
+    proposal_id, matched = file_id(scheme, path)
     if title and scheme.title_regex and (match := scheme.title_regex.match(title)):
-        title_id = str(int(match["id"])) if match["id"] else None
-        title = match["title"].strip() or None
+        labelled = str(int(match["id"])) if match["id"] else None
+        if not scheme.title_own_id_only or (labelled is not None and labelled == proposal_id):
+            title_id = labelled
+            title = match["title"].strip() or None
 
     if title is None and scheme.title_field:
         named = next((f for f in fields if f.name == scheme.title_field and f.value), None)
         title, title_line = (named.value, named.line) if named else (None, title_line)
 
-    proposal_id, matched = file_id(scheme, path)
     if title is None and scheme.title_from_slug and matched:
         title = _slug_title(scheme, path)
     if scheme.id_kind == "field":
@@ -429,7 +528,10 @@ def _parse(path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None
         title_line=title_line,
         title_id=title_id,
         fields=tuple(fields),
-        status=scheme.canonical_status(status_field.value) if status_field else None,
+        # A process that keeps its status in folders moves the file to change it: the
+        # folder wins over a stale line in the document.
+        status=scheme.folder_status(path)
+        or (scheme.canonical_status(status_field.value) if status_field else None),
         sections=tuple(sections),
         anchors=_anchors(heading_titles),
         links=tuple(Link(k.target, k.line, k.col, k.is_image) for k in outline.links),
@@ -453,7 +555,7 @@ def _id_from_field(scheme: Scheme, fields: list[Field]) -> str | None:
     return found["id"] if found else None
 
 
-def unreadable(path: str, scheme: Scheme, error: Diagnostic) -> Proposal:
+def unreadable(path: str, scheme: Scheme, error: Diagnostic | None) -> Proposal:
     """A stand-in for a file that could not be read, so that it still counts in the folder."""
     proposal_id, matched = file_id(scheme, path)
     return Proposal(

@@ -181,6 +181,7 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
             bool(s.get("terminal")),
             _strings(s, "patterns"),
             bool(s.get("stub")),
+            _strings(s, "folders"),
         )
         for s in data.get("statuses", ())
     )
@@ -239,6 +240,8 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         id_field=files.get("id_field"),
         id_pattern=files.get("id_pattern"),
         title_from_slug=bool(title.get("from_slug", False)),
+        title_own_id_only=bool(title.get("own_id_only", False)),
+        title_skip=_strings(title, "skip_headings"),
         link_ignore=_strings(data.get("links", {}), "ignore"),
     )
     _check_meaning(scheme, data, source)
@@ -255,6 +258,7 @@ def _field(data: dict[str, Any]) -> FieldSpec:
         required_when=_strings(data, "required_when"),
         date_formats=_strings(data, "date_formats") or (ISO_DATE,),
         values=_strings(data, "values"),
+        in_section=bool(data.get("in_section", False)),
     )
 
 

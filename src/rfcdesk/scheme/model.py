@@ -101,6 +101,7 @@ class FieldSpec:
     required_when: tuple[str, ...] = ()  # statuses under which the field must be given
     date_formats: tuple[str, ...] = (ISO_DATE,)  # strptime formats a date field may use
     values: tuple[str, ...] = ()  # the values the field may hold; empty: any
+    in_section: bool = False  # may be written as a section of its name (`## Status`)
 
     @cached_property
     def folded_values(self) -> frozenset[str]:
@@ -127,6 +128,8 @@ class StatusSpec:
     # A document in this status only points elsewhere (an EIP moved to the ERC repository):
     # its fields, title and sections are not checked.
     stub: bool = False
+    # Folders whose proposals have this status when their document states none.
+    folders: tuple[str, ...] = ()
 
 
 class StatusPhrase(NamedTuple):
@@ -209,6 +212,25 @@ class Scheme:
     id_pattern: str | None = None  # ...and the regex (with an `id` group) that finds it there
     title_from_slug: bool = False  # with no title anywhere, the file name's slug is the title
     link_ignore: tuple[str, ...] = ()  # globs of link targets the publishing build creates
+    title_own_id_only: bool = False  # drop a title's id label only when it is the file's id
+    title_skip: tuple[str, ...] = ()  # headings that are sections, never the title
+
+    @cached_property
+    def known_sections(self) -> frozenset[str]:
+        """Headings that are sections, never a title: the scheme's sections and the
+        headings it names as such."""
+        names = {fold(t) for t in self.title_skip}
+        for section in self.sections:
+            names |= section.folded_names
+        return frozenset(names)
+
+    def folder_status(self, path: str) -> str | None:
+        """The status the folder a proposal sits in says, for schemes whose folders do."""
+        first = path.split("/", 1)[0] if "/" in path else ""
+        for status in self.statuses:
+            if first in status.folders:
+                return status.name
+        return None
 
     @cached_property
     def file_regex(self) -> re.Pattern[str]:
