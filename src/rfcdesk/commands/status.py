@@ -71,6 +71,12 @@ def run(options: Options, out: TextIO) -> int:
             names = ", ".join(s.name for s in scheme.statuses)
             raise FatalError(f"`{new_status}` is not a {scheme.name} status; use one of: {names}")
         label = scheme.label(proposal.id) if proposal.id else proposal.path
+        if scheme.folder_status(proposal.path):
+            folders = ", ".join(f"{f}/" for s in scheme.statuses for f in s.folders)
+            raise FatalError(
+                f"in {folder.root.name or 'this folder'} a proposal's status is the folder it "
+                f"sits in ({folders}): move {proposal.path} to change it"
+            )
         field = proposal.field(_status_spec(scheme).name)
         written = field.value if field else None
         refusal = allowed_move(scheme, proposal.status, target, written)
@@ -165,7 +171,8 @@ def _write_status(fields: _FieldsFile, written: str) -> str:
     try:
         if _in_yaml(fields, field):
             return edit_yaml_field(text, field.line, field.key, change)
-        return edit_field(text, field.line, change, field.line + field.raw.count("\n"))
+        column = field.col if spec.in_section else None  # may be a `## Status` section
+        return edit_field(text, field.line, change, field.line + field.raw.count("\n"), column)
     except FatalError as exc:
         raise FatalError(f"{fields.proposal.fields_path}: {exc}; nothing was written") from None
 

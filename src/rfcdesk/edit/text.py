@@ -109,18 +109,30 @@ def set_field(
 
 
 def edit_field(
-    text: str, line: int, change: Callable[[str], str], last_line: int | None = None
+    text: str,
+    line: int,
+    change: Callable[[str], str],
+    last_line: int | None = None,
+    value_col: int | None = None,
 ) -> str:
-    """Replace the value of the field at `line` (through `last_line`) by `change(raw)`."""
+    """Replace the value of the field at `line` (through `last_line`) by `change(raw)`.
+
+    With `value_col`, the line holds only the value from that column on (a field written
+    as a section: `## Status`, then the value below it).
+    """
     start, end = line_span(text, line)
     found = match_field_line(text[start:end])
-    if found is None:
+    if value_col is not None and (found is None or found.value_col != value_col):
+        found = None  # the value alone, not a `Key: value` line
+    elif found is None:
         raise FatalError(f"line {line} is not a `Key: value` line")
-    value_start = start + found.value_col - 1
+    value_start = start + (found.value_col if found else value_col or 1) - 1
     if last_line is not None and last_line > line:
         value_end = line_span(text, last_line)[1]
-    else:
+    elif found:
         value_end = value_start + len(found.value)
+    else:
+        value_end = start + len(text[start:end].rstrip())
     raw = text[value_start:value_end]
     new = change(raw)
     if new == raw:

@@ -35,6 +35,7 @@ from rfcdesk.read.template import TemplateInfo, template_info
 from rfcdesk.scheme.detect import best_fit, detection_depth, rank_schemes
 from rfcdesk.scheme.discover import (
     SEARCH_DEPTH,
+    SKIPPED_AT_TOP,
     SKIPPED_FOLDERS,
     is_template,
     nearest_candidate,
@@ -104,7 +105,7 @@ def choose_scheme(config: Config, requested: str | None = None) -> Scheme:
     root = config.folder
     detected = detect_scheme(root)
     if detected is None:
-        listing = walk(root, SEARCH_DEPTH, skip_names=SKIPPED_FOLDERS)
+        listing = walk(root, SEARCH_DEPTH, SKIPPED_AT_TOP, SKIPPED_FOLDERS)
         raise FatalError(f"no proposals found under {root}; {nearest_candidate(listing.files)}")
     return detected
 

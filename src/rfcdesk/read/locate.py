@@ -19,7 +19,13 @@ from rfcdesk.read.folder import parse_file
 from rfcdesk.read.settings import Config, load_config
 from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.detect import Fit, rank_schemes
-from rfcdesk.scheme.discover import SEARCH_DEPTH, SKIPPED_FOLDERS, Collection, discover
+from rfcdesk.scheme.discover import (
+    SEARCH_DEPTH,
+    SKIPPED_AT_TOP,
+    SKIPPED_FOLDERS,
+    Collection,
+    discover,
+)
 from rfcdesk.scheme.infer import Inference, infer_scheme
 from rfcdesk.scheme.load import builtin_scheme
 
@@ -75,7 +81,7 @@ def locate(
     `candidates` are the built-ins considered (default: all); with `infer`, the scheme is
     inferred even when a built-in fits.
     """
-    listing = walk(root, SEARCH_DEPTH, skip_names=SKIPPED_FOLDERS)
+    listing = walk(root, SEARCH_DEPTH, SKIPPED_AT_TOP, SKIPPED_FOLDERS)
     collections = discover(listing.files)
     if not collections:
         return None

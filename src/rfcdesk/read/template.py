@@ -41,8 +41,8 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
     for value in scheme.placeholders:
         for spec in scheme.fields:
             placeholders.setdefault(spec.name, set()).add(fold(value))
-    if folder_template is None or not parsed.sections:
-        sections = scheme.sections
+    if folder_template is None or not parsed.sections or scheme.inferred:
+        sections = scheme.sections  # an inferred scheme's sections are the confirmed ones
     else:
         top = min(s.level for s in parsed.sections)
         sections = tuple(_with_variants(scheme, s.title) for s in parsed.sections if s.level == top)

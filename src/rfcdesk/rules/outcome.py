@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rfcdesk.edge import cache
 from rfcdesk.edge.files import tree_fingerprint
-from rfcdesk.model import Diagnostic
+from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.settings import Config
 from rfcdesk.rules import Context, context_of, enabled, load_all, run_rules
@@ -30,8 +30,22 @@ def _diagnose(
 ) -> list[Diagnostic]:
     load_all()
     found = run_rules(ctx, select or ("",), ignore, only)
+    if folder.scheme.inferred:
+        found = [_as_inferred(d) for d in found]
     extra = [d for d in folder.extra if enabled(d.code, select or ("",), ignore)]
     return sorted([*extra, *found], key=lambda d: (d.path, d.line, d.col, d.code))
+
+
+# Rule families that hold a proposal to its process's requirements (metadata, sections,
+# title, index), as opposed to facts about the files (unreadable, duplicate ids, links).
+REQUIREMENT_FAMILIES = ("M", "S", "T", "I")
+
+
+def _as_inferred(diagnostic: Diagnostic) -> Diagnostic:
+    """A requirement only inferred from the folder is a warning, never an error."""
+    if diagnostic.code.startswith(REQUIREMENT_FAMILIES) and diagnostic.severity == Severity.ERROR:
+        return diagnostic._replace(severity=Severity.WARNING)
+    return diagnostic
 
 
 def configured_diagnostics(config: Config, folder: Folder) -> list[Diagnostic]:

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 # How far below the given folder collections are looked for, and what is never entered.
 SEARCH_DEPTH = 5
+# Never entered, at any depth: dependencies, virtual environments, generated sites.
 SKIPPED_FOLDERS = frozenset(
     {
         "node_modules",
@@ -31,10 +32,6 @@ SKIPPED_FOLDERS = frozenset(
         "vendored",
         "third_party",
         "third-party",
-        "build",
-        "dist",
-        "target",
-        "out",
         "_site",
         "_build",
         "site-packages",
@@ -43,6 +40,8 @@ SKIPPED_FOLDERS = frozenset(
         "bower_components",
     }
 )
+# Build output, at the top of the folder searched; deeper, `build/` may be a topic.
+SKIPPED_AT_TOP = frozenset({"build", "dist", "target", "out"})
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst")
 # A collection needs this many id-named documents (or documents in status folders).
 MIN_DOCUMENTS = 3
@@ -273,12 +272,14 @@ def discover(files: Iterable[str]) -> list[Collection]:
         # beside them (a process document at the top).
         by_status = len(_id_documents(tree, root)) < MIN_DOCUMENTS
         members = _members(tree, root, by_status)
-        documents = [
-            d
-            for member in members
-            if not (by_status and member == root)
-            for d in _member_documents(tree, member)
-        ]
+        documents = sorted(
+            {
+                d
+                for member in members
+                if not (by_status and member == root)
+                for d in _member_documents(tree, member)
+            }
+        )
         if len(documents) < MIN_DOCUMENTS:
             continue
         taken.append(root)
@@ -329,7 +330,7 @@ def _members(tree: _Tree, root: str, loose_topics: bool = False) -> list[str]:
         for child in sorted(tree.children.get(folder, ())):
             name = _base(child)
             lower = name.lower()
-            if lower in ASSET_FOLDERS or lower in SKIPPED_FOLDERS or lower.endswith(_ASSETS):
+            if lower in ASSET_FOLDERS or lower.endswith(_ASSETS):
                 continue
             if status_of_folder(name) or _YEAR.match(name):
                 members.append(child)

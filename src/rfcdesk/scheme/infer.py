@@ -226,6 +226,7 @@ def infer_scheme(name: str, collection: Collection, read: Read) -> Inference:
     table: dict[str, Any] = {
         "name": name,
         "description": f"inferred by rfcdesk from {len(documents)} documents",
+        "inferred": True,
         "files": _files(collection, documents, reasons),
     }
     template = _template_text(collection, read)
@@ -235,7 +236,7 @@ def infer_scheme(name: str, collection: Collection, read: Read) -> Inference:
     if status:
         table["statuses"] = status
     table["title"] = _title(docs, fields, reasons)
-    common = _sections(docs)
+    common = _sections(docs, _template_sections(template))
     if common:
         table["sections"] = common
     exclude = sorted(
@@ -695,7 +696,9 @@ def _title_key(docs: list[_Doc], sections: set[str]) -> str | None:
     return None
 
 
-def _sections(docs: list[_Doc]) -> list[dict[str, Any]]:
+def _sections(docs: list[_Doc], template: set[str]) -> list[dict[str, Any]]:
+    """The sections most documents have, in their usual order. One is required when the
+    template asks for it too: the folder's own practice confirms the template."""
     count = max(len(docs), 1)
     seen: Counter[str] = Counter()
     spelled: dict[str, str] = {}
@@ -708,4 +711,12 @@ def _sections(docs: list[_Doc]) -> list[dict[str, Any]]:
             spelled.setdefault(fold(title), title)
     common = [t for t, n in seen.items() if n >= COMMON * count]
     common.sort(key=lambda t: order[t] / seen[t])
-    return [{"name": spelled[t], "required": False} for t in common]
+    return [{"name": spelled[t], "required": t in template} for t in common]
+
+
+def _template_sections(template: str) -> set[str]:
+    """The folded titles of the template's top-level sections."""
+    if not template:
+        return set()
+    doc = _read_doc("template.md", template)
+    return {fold(t) for t in doc.sections}

@@ -243,6 +243,7 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         title_own_id_only=bool(title.get("own_id_only", False)),
         title_skip=_strings(title, "skip_headings"),
         link_ignore=_strings(data.get("links", {}), "ignore"),
+        inferred=bool(data.get("inferred", False)),
     )
     _check_meaning(scheme, data, source)
     return scheme

@@ -214,6 +214,9 @@ class Scheme:
     link_ignore: tuple[str, ...] = ()  # globs of link targets the publishing build creates
     title_own_id_only: bool = False  # drop a title's id label only when it is the file's id
     title_skip: tuple[str, ...] = ()  # headings that are sections, never the title
+    # Inferred from the folder, not declared by the process: what only it requires is a
+    # warning, and the template's sections are required only where most proposals have them.
+    inferred: bool = False
 
     @cached_property
     def known_sections(self) -> frozenset[str]:
