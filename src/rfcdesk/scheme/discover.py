@@ -309,6 +309,9 @@ def _starts_collection(tree: _Tree, folder: str) -> bool:
     """Whether a folder holds enough id-named proposals, or status folders of documents."""
     if len(_id_documents(tree, folder)) >= MIN_DOCUMENTS:
         return True
+    topics = [len(_id_documents(tree, c)) for c in tree.children.get(folder, ())]
+    if sum(1 for n in topics if n) >= MIN_TOPICS and sum(topics) >= MIN_DOCUMENTS:
+        return True  # topic folders of a few proposals each (KEPs by SIG)
     statuses = [c for c in tree.children.get(folder, ()) if status_of_folder(_base(c))]
     held = sum(len(_member_documents(tree, m)) for s in statuses for m in _members(tree, s))
     return held >= MIN_DOCUMENTS
