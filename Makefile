@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.history --proposals 1000 --commits 5000
 	$(BIN)/python -m benchmarks.site --sizes 100,1000
 	$(BIN)/python -m benchmarks.changed --size 10000
+	$(BIN)/python -m benchmarks.discovery --size 1000 --runs 3
 
 # The long ones: 30,000 proposals, 10,000 proposals over 50,000 commits, a site of 10,000.
 bench-full: $(STAMP)
@@ -71,6 +72,7 @@ bench-full: $(STAMP)
 	$(BIN)/python -m benchmarks.history
 	$(BIN)/python -m benchmarks.site --sizes 1000,10000
 	$(BIN)/python -m benchmarks.changed --size 10000
+	$(BIN)/python -m benchmarks.discovery --size 10000 --runs 3
 
 screenshots: $(STAMP) $(CHROMIUM)
 	$(BIN)/python tools/screenshots.py docs

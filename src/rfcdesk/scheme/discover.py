@@ -198,6 +198,7 @@ class Collection(NamedTuple):
     guides: tuple[str, ...]  # READMEs and process documents near it, relative to `folder`
     depth: int  # how many folders down its documents sit at most
     sidecar: str | None = None  # a YAML file beside each proposal that holds its fields
+    by_status: bool = False  # known by its status folders, not by ids in names
 
     @property
     def named(self) -> int:
@@ -283,7 +284,9 @@ def discover(files: Iterable[str]) -> list[Collection]:
         if len(documents) < MIN_DOCUMENTS:
             continue
         taken.append(root)
-        collections.append(_collection(tree, root, members, documents))
+        collections.append(
+            _collection(tree, root, members, documents)._replace(by_status=by_status)
+        )
     collections.sort(key=lambda c: (-len(c.documents), c.folder))
     return collections
 

@@ -24,6 +24,7 @@ from rfcdesk.scheme.model import FieldSpec, Scheme, clean_value, fold
 Read = Callable[[str], str | None]  # a path relative to the collection -> its text
 
 SAMPLE = 240  # documents whose structure is read in full; the rest are scanned for statuses
+HEAD = 6000  # characters of a document in which its status is looked for
 COMMON = 0.5  # a field or section this share of documents has belongs to the scheme
 SHARED_HEADING = 0.2  # a first heading this share of documents opens with is a section
 STATUS_NAMES = ("status", "state", "stage")
@@ -199,7 +200,10 @@ def infer_scheme(name: str, collection: Collection, read: Read) -> Inference:
         if path in collection.unnamed and _lists_proposals(path, text, collection):
             set_aside.append((path, "an overview that links to the proposals"))
             continue
-        texts[path] = text
+        # Only the head is kept where the whole is not needed again: the status is near
+        # the top, and a large folder's texts would otherwise all be held at once.
+        keep_whole = collection.by_status or path in collection.unnamed
+        texts[path] = text if keep_whole else text[:HEAD]
         documents.append(path)
     readable = [d for d in documents if d in texts]
     sidecars: dict[str, str] = {}  # document -> its sidecar's text
@@ -212,7 +216,8 @@ def infer_scheme(name: str, collection: Collection, read: Read) -> Inference:
 
     def doc(path: str) -> _Doc:
         side = sidecars.get(path)
-        return _read_doc(path, texts[path], (collection.sidecar or "", side) if side else None)
+        text = texts[path] if len(texts[path]) < HEAD else (read(path) or texts[path])
+        return _read_doc(path, text, (collection.sidecar or "", side) if side else None)
 
     sample = {p: doc(p) for p in _sample(readable, SAMPLE)}
     if collection.loose:
@@ -520,7 +525,7 @@ def _value_statuses(
     words: Counter[str] = Counter()
     written: dict[str, Counter[str]] = {}
     for text in texts.values():
-        match = pattern.search(text[:6000]) or row.search(text[:6000])
+        match = pattern.search(text[:HEAD]) or row.search(text[:HEAD])
         if match:
             word = status_words(match["value"])
             if _usable_status(word):
