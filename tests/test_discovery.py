@@ -145,3 +145,14 @@ def test_where_no_collection_is_the_nearest_candidate_is_named() -> None:
         "nor in status folders like `accepted/`)"
     )
     assert nearest_candidate(["main.py"]) == "it holds no Markdown or reStructuredText documents"
+
+
+def test_numbered_folders_of_proposals_are_collections_not_one_proposal_each() -> None:
+    listing = [f"data/{size}/klip-{n}-x.md" for size in (100, 1000) for n in range(1, 4)] + [
+        "data/100/README.md",
+        "data/1000/README.md",
+    ]
+    assert [(c.folder, c.documents) for c in discover(listing)] == [
+        ("data/100", ("klip-1-x.md", "klip-2-x.md", "klip-3-x.md")),
+        ("data/1000", ("klip-1-x.md", "klip-2-x.md", "klip-3-x.md")),
+    ]

@@ -133,3 +133,15 @@ def test_a_status_kept_in_folders_is_not_written_into_the_document(tmp_path: Pat
         "move active-rfcs/0001-idea-1.md to change it\n"
     )
     assert (top / "active-rfcs/0001-idea-1.md").read_bytes() == before
+
+
+def test_folders_git_ignores_are_not_searched(top: Path) -> None:
+    generated = {f"generated/copies/000{n}-copy.md": f"# {n}. Copy\n" for n in range(1, 6)}
+    write_files(top, {**generated, ".gitignore": "generated/\n"})
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    assert rfcdesk(top, "check")[2] == NOTE  # not the larger, ignored collection
+    (top / ".gitignore").unlink()
+    assert rfcdesk(top, "check")[2] == (
+        "rfcdesk: inferred a scheme from 5 documents in generated/copies/ (also found: docs/adr/; "
+        "`rfcdesk init --explain` lists them); `rfcdesk init` keeps it\n"
+    )

@@ -85,6 +85,23 @@ def folder_in_repo(folder: Path) -> tuple[Path, str] | None:
     return Path(top), _path_out(run_git(folder, "rev-parse", "--show-prefix"))
 
 
+def ignored_folders(folder: Path) -> frozenset[str]:
+    """Folders below `folder` that git ignores ("bench-data", "out/site"), relative to it;
+    none outside a repository. Files git ignores are no part of the repository."""
+    try:
+        out = run_git(
+            folder, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"
+        )
+    except FatalError:
+        return frozenset()
+    names = out.decode("utf-8", "surrogateescape").split("\0")
+    return frozenset(
+        n.rstrip("/")
+        for n in names
+        if n.endswith("/") and n.strip("./") and not n.startswith("../")
+    )
+
+
 def changed_since(folder: Path, ref: str) -> set[str]:
     """Files below the folder (folder-relative "/" paths) that differ from where `ref` and
     HEAD meet: committed since, changed in the work tree, or new and not ignored. Deleted

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rfcdesk.edge.files import read_document, walk
+from rfcdesk.edge.git import ignored_folders
 from rfcdesk.model import Diagnostic
 from rfcdesk.read.folder import parse_file
 from rfcdesk.read.settings import Config, load_config
@@ -81,13 +82,18 @@ def locate(
     `candidates` are the built-ins considered (default: all); with `infer`, the scheme is
     inferred even when a built-in fits.
     """
-    listing = walk(root, SEARCH_DEPTH, SKIPPED_AT_TOP, SKIPPED_FOLDERS)
+    skip = SKIPPED_AT_TOP | ignored_folders(root)
+    listing = walk(root, SEARCH_DEPTH, skip, SKIPPED_FOLDERS)
     collections = discover(listing.files)
     if not collections:
         return None
     first = collections[0]
     folder = root / first.folder if first.folder else root
     where = f"{first.folder}/" if first.folder else "this folder"
+    if len(collections) > 1:  # the others are named, so that nobody thinks them read
+        others = ", ".join(f"{c.folder or '.'}/" for c in collections[1:4])
+        more = ", ..." if len(collections) > 4 else ""
+        where += f" (also found: {others}{more}; `rfcdesk init --explain` lists them)"
     if requested:
         note = f"reading {len(first.documents)} documents in {where}" if first.folder else ""
         return Located(root, tuple(collections), requested, (), None, note)

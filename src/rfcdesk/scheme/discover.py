@@ -231,11 +231,19 @@ def _id_documents(tree: _Tree, folder: str) -> list[str]:
     sibling_ids = {id_name(stem_of(p)).number.lstrip("0") for p in found}  # type: ignore[union-attr]
     for child in tree.children.get(folder, ()):
         named = id_name(_base(child))
+        if named and _holds_proposals(tree, child):
+            continue  # `100/` holding `klip-1-x.md`...: a topic, not one proposal's folder
         if named and not _YEAR.match(_base(child)) and named.number.lstrip("0") not in sibling_ids:
             document = folder_proposal(tree, child)
             if document and not is_template(child):
                 found.append(document)
     return found
+
+
+def _holds_proposals(tree: _Tree, folder: str) -> bool:
+    """Whether a folder holds several id-named documents of its own."""
+    named = [p for p in tree.documents.get(folder, ()) if id_name(stem_of(p))]
+    return len(named) >= 2
 
 
 def folder_proposal(tree: _Tree, folder: str) -> str | None:
@@ -341,7 +349,7 @@ def _members(tree: _Tree, root: str, loose_topics: bool = False) -> list[str]:
             if status_of_folder(name) or _YEAR.match(name):
                 members.append(child)
                 todo.append(child)
-            elif id_name(name):
+            elif id_name(name) and not _holds_proposals(tree, child):
                 continue  # one proposal's folder: `_member_documents` takes its document
             elif _id_documents(tree, child) or _topics_below(tree, child):
                 members.append(child)  # a topic: its proposals carry ids
