@@ -163,14 +163,15 @@ def open_folder(
 
     template_text = None
     if scheme.template and (root / scheme.template).is_file():
-        # A template may sit above the folder on purpose, but not outside the repository.
-        boundary = repository_root(root) if scheme.template.startswith("../") else None
+        # A template may sit above the folder on purpose, but not outside the repository
+        # (or, outside one, the folder the proposals were found below).
+        climbs = scheme.template.startswith("../")
+        boundary = (repository_root(root) or config.top) if climbs else None
         read = read_document(root, scheme.template, boundary)
         if isinstance(read, Diagnostic):
             extra.append(read)
         else:
             template_text = read
-    template = template_info(scheme, template_text)
 
     index, index_suppressed = None, frozenset[str]()
     index_name = scheme.index.file if scheme.index else None
@@ -185,6 +186,7 @@ def open_folder(
     proposal_names = [n for n in names if n not in skip]
     loaded = load_proposals(root, proposal_names, scheme, use_cache, jobs)
     proposals = tuple(p for p in loaded if not p.pointer)
+    template = template_info(scheme, template_text, proposals)
     return Folder(root, scheme, template, proposals, index, index_suppressed, tuple(extra))
 
 

@@ -68,7 +68,7 @@ def folder_settings(path: Path, requested: str | None = None, quiet: bool = Fals
     if not quiet and located.note and news:
         sys.stderr.write(f"rfcdesk: {located.note}\n")
     scheme = config.scheme if requested else located.scheme
-    return config._replace(folder=folder, scheme=scheme)
+    return config._replace(folder=folder, scheme=scheme, top=config.folder)
 
 
 def locate(

@@ -26,6 +26,7 @@ class Config(NamedTuple):
     source: Path | None  # the file the settings came from
     stale_days: int = DEFAULT_STALE_DAYS
     scheme_at: tuple[str, ...] = ("scheme",)  # where a scheme table sits in `source`
+    top: Path | None = None  # with no settings: the folder the proposals were found below
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
+from rfcdesk.model import Proposal
 from rfcdesk.read.proposal import parse_proposal
 from rfcdesk.scheme.load import scheme_template
 from rfcdesk.scheme.model import Scheme, SectionSpec, fold
@@ -16,11 +20,21 @@ class TemplateInfo(NamedTuple):
     guidance: frozenset[int]  # digests of the template's paragraphs and list items
 
 
-def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
+# A template's section is required, and its text guidance to replace, only where the
+# folder's own practice confirms it: this share of the proposals has the section, and
+# fewer than this share keep the text word for word (more: it is boilerplate, meant to stay).
+PRACTICE = 0.5
+MIN_PRACTICE = 5  # a folder with fewer proposals has no practice to speak of
+
+
+def template_info(
+    scheme: Scheme, folder_template: str | None, proposals: Sequence[Proposal] = ()
+) -> TemplateInfo:
     """Sections and placeholder text from the folder's template, or the built-in one.
 
-    The folder's own template is the truth for its sections; the scheme contributes the
-    accepted variants of each section's name.
+    The folder's own template names its sections; the scheme contributes the accepted
+    variants of each section's name. With the folder's `proposals`, a section few of them
+    have is not required, and a paragraph most of them keep is not guidance.
     """
     if folder_template is None:
         text, source = scheme_template(scheme), "built-in"
@@ -53,12 +67,41 @@ def template_info(scheme: Scheme, folder_template: str | None) -> TemplateInfo:
         if not any(spec.matches(s.title) for spec in kept)
         for _line, digest in s.paragraphs()
     }
+    if len(proposals) >= MIN_PRACTICE:
+        sections, guidance = _confirmed(scheme, sections, guidance, proposals)
     return TemplateInfo(
         source=source,
         sections=sections,
         field_placeholders={k: frozenset(v) for k, v in placeholders.items()},
         guidance=frozenset(guidance),
     )
+
+
+def _confirmed(
+    scheme: Scheme,
+    sections: tuple[SectionSpec, ...],
+    guidance: set[int],
+    proposals: Sequence[Proposal],
+) -> tuple[tuple[SectionSpec, ...], set[int]]:
+    """A section the process declares (a built-in scheme's, or rfcdesk.toml's) stays
+    required; one only the template names stays required where most proposals have it.
+    The paragraphs most proposals keep are boilerplate, not guidance."""
+    count = len(proposals)
+    having: Counter[int] = Counter()
+    kept: Counter[int] = Counter()
+    titles = [{fold(s.title) for s in p.sections} for p in proposals]
+    for index, spec in enumerate(sections):
+        having[index] = sum(1 for found in titles if spec.folded_names & found)
+    for proposal in proposals:
+        kept.update({d for s in proposal.sections for _l, d in s.paragraphs() if d in guidance})
+    declared = [] if scheme.inferred else [s for s in scheme.sections if s.required]
+    confirmed = tuple(
+        spec
+        if any(d.matches(spec.name) for d in declared)
+        else replace(spec, required=spec.required and having[i] >= PRACTICE * count)
+        for i, spec in enumerate(sections)
+    )
+    return confirmed, {d for d in guidance if kept[d] < PRACTICE * count}
 
 
 def _with_variants(scheme: Scheme, title: str) -> SectionSpec:

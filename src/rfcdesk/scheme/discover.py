@@ -241,9 +241,17 @@ def _id_documents(tree: _Tree, folder: str) -> list[str]:
 
 
 def _holds_proposals(tree: _Tree, folder: str) -> bool:
-    """Whether a folder holds several id-named documents of its own."""
+    """Whether a numbered folder holds proposals of its own (`100/klip-1-x.md`...) rather
+    than the material of the proposal beside it with its number (`15292/` of
+    `15292-generics.md`)."""
     named = [p for p in tree.documents.get(folder, ()) if id_name(stem_of(p))]
-    return len(named) >= 2
+    own = id_name(_base(folder))
+    parent = posixpath.dirname(folder)
+    beside = own is not None and any(
+        (found := id_name(stem_of(p))) and found.number.lstrip("0") == own.number.lstrip("0")
+        for p in tree.documents.get(parent, ())
+    )
+    return len(named) >= 2 and not beside
 
 
 def folder_proposal(tree: _Tree, folder: str) -> str | None:
