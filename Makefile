@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench bench-full screenshots clean
+.PHONY: demo test lint bench bench-full screenshots unlabelled clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench-full: $(STAMP)
 	$(BIN)/python -m benchmarks.site --sizes 1000,10000
 	$(BIN)/python -m benchmarks.changed --size 10000
 	$(BIN)/python -m benchmarks.discovery --size 10000 --runs 3
+
+# The sampled findings on the corpora that no label in tests/labels names yet, with each
+# corpus's precision: read them, label them TRUE or FALSE, add them to tests/labels.
+unlabelled: $(STAMP)
+	cd tests && ../$(BIN)/python labelled.py
 
 screenshots: $(STAMP) $(CHROMIUM)
 	$(BIN)/python tools/screenshots.py docs

@@ -21,7 +21,7 @@ from conftest import ROOT
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.locate import folder_settings
 from rfcdesk.rules.outcome import configured_diagnostics
-from support import lay_out
+from support import EARLIER_CORPORA, NEW_CORPORA, lay_out
 
 LABELS = ROOT / "tests" / "labels"
 SAMPLE = 40  # findings labelled per corpus, at most
@@ -104,3 +104,68 @@ def read_labels(corpus: str) -> list[Label]:
             Label(r["path"], int(r["line"]), r["code"], r["digest"], r["label"], r["reason"])
             for r in rows
         ]
+
+
+CORPORA_NAMES = EARLIER_CORPORA + NEW_CORPORA
+
+
+class Tally(NamedTuple):
+    true: int
+    false: int
+
+    @property
+    def labelled(self) -> int:
+        return self.true + self.false
+
+    @property
+    def precision(self) -> float:
+        return self.true / self.labelled if self.labelled else 1.0
+
+
+def matched(findings: list[Finding], labels: list[Label]) -> list[tuple[Finding, Label]]:
+    """The current findings that a label names, each with its label."""
+    by_key = {label.key: label for label in labels}
+    return [(f, by_key[f.key]) for f in findings if f.key in by_key]
+
+
+def tally(pairs: list[tuple[Finding, Label]]) -> Tally:
+    true = sum(1 for _f, label in pairs if label.label == "TRUE")
+    return Tally(true, len(pairs) - true)
+
+
+def unlabelled(corpus: str, findings: list[Finding], labels: list[Label]) -> list[Finding]:
+    """The findings of the current sample that no label names: to be read and labelled."""
+    keys = {label.key for label in labels}
+    return [f for f in sample(corpus, findings) if f.key not in keys]
+
+
+def rules_table(pairs: list[tuple[Finding, Label]]) -> str:
+    """The precision of each rule over every labelled finding, as docs/rules.md shows it."""
+    by_rule: dict[str, list[tuple[Finding, Label]]] = defaultdict(list)
+    for finding, label in pairs:
+        by_rule[finding.code].append((finding, label))
+    lines = ["| rule | labelled | true | precision |", "| --- | --- | --- | --- |"]
+    for code in sorted(by_rule):
+        counted = tally(by_rule[code])
+        lines.append(f"| {code} | {counted.labelled} | {counted.true} | {counted.precision:.0%} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(corpora: list[str]) -> None:
+    """Print each corpus's precision and the sampled findings no label names yet."""
+    for corpus in corpora or CORPORA_NAMES:
+        findings = corpus_findings(corpus)
+        labels = read_labels(corpus)
+        counted = tally(matched(findings, labels))
+        print(
+            f"# {corpus}: {len(findings)} findings, {counted.labelled} labelled, "
+            f"precision {counted.precision:.0%}"
+        )
+        for f in unlabelled(corpus, findings, labels):
+            print(f"{f.path}\t{f.line}\t{f.code}\t{f.digest}\t\t{f.severity}: {f.message}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

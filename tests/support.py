@@ -170,6 +170,17 @@ def clone(tmp_path_factory: pytest.TempPathFactory, bundle: str) -> Path:
     return target
 
 
+# The corpora of ../shared/corpora: those the built-in schemes were written from, and those
+# added later that no built-in scheme was written for.
+EARLIER_CORPORA = (
+    "ksql", "wescale", "wescale-zh", "peps", "rust-rfcs", "swift-evolution", "eips", "keps",
+)  # fmt: skip
+NEW_CORPORA = (
+    "golang-proposals", "react-rfcs", "vue-rfcs", "oteps", "kotlin-keep", "dotnet-designs",
+    "pytorch-rfcs", "madr-decisions", "govuk-adrs", "bips",
+)  # fmt: skip
+
+
 def corpus_place(corpus: str) -> str:
     """Where a corpus's proposals sit in their repository (SOURCES.tsv): "" for the top."""
     with (CORPORA / "SOURCES.tsv").open(encoding="utf-8") as handle:

@@ -204,10 +204,9 @@ def test_show_one_proposal() -> None:
         "  status  Design Approved",
         "Fields",
     ]
-    assert (
-        "     5:13  M011 status `Approved` is written `Design Approved` in the klip scheme [status-spelling]"
-        in out
-    )
+    # `Approved` is a spelling the klip scheme lists (ksqlDB's README writes it), and a
+    # release target is TBD until the KLIP is merged: nothing to report.
+    assert out.endswith("Diagnostics (0)\n")
     code, out = run(["show", "99", "examples/klip"], ROOT)
     assert (code, out) == (1, f"rfcdesk: no proposal `99` in {ROOT / 'examples' / 'klip'}\n")
 
@@ -227,7 +226,7 @@ def test_python_dash_m_and_a_second_cached_run_agree(tmp_path: Path) -> None:
     ]
     assert [r.returncode for r in runs] == [1, 1]
     assert runs[0].stdout == runs[1].stdout
-    assert runs[0].stdout.endswith("4 proposals checked: 9 errors, 13 warnings.\n")
+    assert runs[0].stdout.endswith("4 proposals checked: 9 errors, 11 warnings.\n")
     assert list((tmp_path / "cache").glob("*.pickle"))
 
 

@@ -76,19 +76,23 @@ def test_ksql_index_findings(corpora: Path) -> None:
 def test_ksql_findings_per_rule(corpora: Path) -> None:
     """The whole report, counted per rule: any change in what is found shows up here."""
     _folder, diagnostics = _open(corpora / "ksql")
+    # Against the labels (tests/labels): `#rejected_alternatives` is no longer a broken
+    # anchor (anchors compare by letters and digits); TBD until a KLIP is merged is no M003
+    # (all 11 were on KLIPs in discussion or approved); `Approved` and `Discussion` are
+    # spellings the klip scheme lists, as ksqlDB's README writes them, so no M011.
     assert Counter(d.code for d in diagnostics) == {
-        "F011": 1, "I002": 12, "I003": 7, "I005": 1, "I006": 3, "L003": 3, "M001": 19,
-        "M002": 5, "M003": 11, "M004": 2, "M010": 1, "M011": 2, "S001": 74, "S002": 1,
+        "F011": 1, "I002": 12, "I003": 7, "I005": 1, "I006": 3, "L003": 1, "M001": 19,
+        "M002": 5, "M004": 2, "M010": 1, "S001": 74, "S002": 1,
     }  # fmt: skip
 
 
 def test_wescale_status_missing_and_front_matter_titles(corpora: Path) -> None:
     folder, diagnostics = _open(corpora / "wescale")
     assert len(folder.proposals) == 11
-    missing_status = {
-        d.path for d in diagnostics if d.message == "required field `Status` is missing"
-    }
-    assert missing_status == {p.path for p in folder.proposals}
+    # The rfc scheme requires Status, but WeSQL-Scale's own template dropped the line in
+    # 2023: a field the team's template no longer has is not asked for.
+    assert "Status" not in (corpora / "wescale" / "00000000_template.md").read_text("utf-8")
+    assert not [d for d in diagnostics if d.message == "required field `Status` is missing"]
     for proposal in folder.proposals:
         text = (corpora / "wescale" / proposal.path).read_text(encoding="utf-8")
         if text.startswith("---\n"):

@@ -75,10 +75,11 @@ STATUS_COUNTS = {
         "Review": 34, "Last Call": 5, "Living": 3,
     },
     "keps": {
-        "implemented": 289, "implementable": 279, "provisional": 60, "withdrawn": 10,
+        "implemented": 290, "implementable": 279, "provisional": 60, "withdrawn": 10,
         "replaced": 6, "rejected": 3, "deferred": 1,
-        # superseded, removed, imlpemented, `implemented (alpha)`, the template's list.
-        "": 5,
+        # superseded, removed, imlpemented, the template's list. `implemented (alpha)` is
+        # implemented with a note.
+        "": 4,
     },
 }  # fmt: skip
 
@@ -105,26 +106,48 @@ def test_pep_errors_are_real(corpora: Path) -> None:
     assert (status.path, status.line, status.col) == ("pep-0401.rst", 4, 9)
 
 
+# Each change from the counts first established by reading samples is a class of false
+# findings the labels (tests/labels) showed, fixed for every folder:
+# - anchors compare by letters and digits, and anchors declared in HTML (`<a name=x>`) or
+#   as `{#x}` count (L003: rust 49 -> 27, swift 86 -> 12, eips 3 -> 0, keps 109 -> 92);
+# - an empty section the scheme or template does not require is none to fill (S002:
+#   rust 45 -> 6, swift 2 -> 0, eips 44 -> 19, keps 594 -> 392);
+# - a section whose heading says the name with more (`Motivation and Summary`), or whose
+#   summary is the prose under the title, is there (S001: rust 12 -> 8, swift 33 -> 25,
+#   eips 174 -> 168); the KEP template asks only for Summary and Motivation (212 -> 37);
+# - Rust Issue is filled in after the merge and only where there is something to build:
+#   not required (M001 17 -> 3); `N/A. Already implemented.` says it does not apply (M004
+#   12 -> 10); two issue lines are a list (M005 2 -> 0);
+# - fields inside an HTML comment are the template's, not the proposal's (swift M005 4 -> 2);
+# - TBD is what the process expects until the proposal is done (M003: swift 3 -> 1,
+#   keps 30 -> 5);
+# - headings and text inside a block quote are quoted, not the document's; an H2 that
+#   stands alone above Summary is the title; `eRFC PR` is the RFC PR of an experimental
+#   RFC; Background or Problems answer Motivation; `LINK_TO_THIS_RFC` is a blank in sample
+#   text (rust: S002 -> 3, S001 -> 5, M001 -> 1, L001 12 -> 11);
+# - a KEP replaced by another under the same number is no duplicate (D001 5 -> 3);
+# - template text is guidance only when it instructs, and only a section holding nothing
+#   else still holds it (keps S003 27 -> 19).
 RULE_COUNTS = {
     "rust-rfcs": {
         # 2071-impl-trait-type-alias.md only points to its new name: no duplicate id, and
         # no missing fields or sections of its own.
-        "L001": 12, "L002": 1, "L003": 49, "M001": 17, "M003": 1, "M004": 12,
-        "M005": 2, "S001": 12, "S002": 45,
+        "L001": 11, "L002": 1, "L003": 27, "M001": 1, "M003": 1, "M004": 10,
+        "S001": 5, "S002": 3,
     },
     "swift-evolution": {
         # 0519-borrow-inout-types.md only points to its new name: its M001 (3), T001 and
         # S001 are gone.
-        "L001": 5, "L002": 2, "L003": 86, "M003": 3, "M005": 4, "M010": 5,
-        "M011": 1, "S001": 33, "S002": 2,
+        "L001": 5, "L002": 2, "L003": 12, "M003": 1, "M005": 2, "M010": 5,
+        "M011": 1, "S001": 25,
     },
     # EIPs 3, 4, 158, 778 and 868 open with `# Abstract` (or `# Specification`): a section,
     # not the title, which is in the front matter.
-    "eips": {"L001": 736, "L002": 83, "L003": 3, "M001": 238, "S001": 174, "S002": 44},
+    "eips": {"L001": 736, "L002": 83, "M001": 238, "S001": 168, "S002": 19},
     "keps": {
         # The cloud-provider template folder (0000) is no KEP: one D001, two M004, one S001.
-        "D001": 5, "L001": 57, "L002": 170, "L003": 109, "M001": 3, "M003": 30, "M004": 11,
-        "M006": 2, "M010": 5, "M013": 6, "S001": 212, "S002": 594, "S003": 27,
+        "D001": 3, "L001": 57, "L002": 170, "L003": 92, "M001": 3, "M003": 5, "M004": 11,
+        "M006": 2, "M010": 4, "M013": 6, "S001": 37, "S002": 392, "S003": 19,
     },
 }  # fmt: skip
 

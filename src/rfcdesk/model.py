@@ -89,6 +89,7 @@ class Proposal(NamedTuple):
     diagnostics: tuple[Diagnostic, ...]  # problems found while parsing (bad front matter...)
     metadata_path: str | None = None  # the sidecar file that holds the fields, if not `path`
     pointer: bool = False  # the document only points to another (a moved proposal)
+    has_lead: bool = False  # prose between the title and the first section (a summary)
 
     @property
     def fields_path(self) -> str:
@@ -107,10 +108,15 @@ class Proposal(NamedTuple):
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+
+
 def local_target(proposal_path: str, target: str) -> tuple[str, str] | None:
     """(path relative to the folder, fragment) of a relative link, or None for URLs."""
     if not target or _SCHEME.match(target) or target.startswith(("/", "//")):
         return None
+    if _EMAIL.match(target):
+        return None  # `<ann@example.com>`: an e-mail autolink, written without `mailto:`
     path, _, fragment = target.partition("#")
     path = unquote(path.split("?", 1)[0])
     if not path:

@@ -50,7 +50,7 @@ def allowed_move(
         return f"its status `{written}` is not one the workflow knows"
     if current is None:
         return "it has no status yet, so the workflow cannot tell where it may go"
-    moves = scheme.moves_from(current)
+    moves = scheme.allowed_after(current)
     if target in moves:
         return None
     if not moves:

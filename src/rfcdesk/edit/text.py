@@ -17,7 +17,7 @@ import yaml
 
 from rfcdesk.errors import FatalError
 from rfcdesk.read.proposal import BOM, match_field_line, split_lines
-from rfcdesk.scheme.model import Scheme, clean_value
+from rfcdesk.scheme.model import Scheme, clean_value, fold
 
 
 class Text(NamedTuple):
@@ -188,9 +188,11 @@ def status_value(scheme: Scheme, raw: str, typed: str) -> str:
 
 
 def _status_word(scheme: Scheme, typed: str, old: str | None) -> str:
-    """How a typed status word is written over the status words `old` (None: no status)."""
-    spelling = scheme.status_spelling(typed) or typed
-    if typed not in (spelling, typed.lower()):
+    """How a typed status word is written over the status words `old` (None: no status):
+    the status's canonical name, the spelling `check` accepts (`approved` is written
+    `Design Approved` in a KLIP), in the case the document uses."""
+    spelling = scheme.canonical_status(typed) or typed
+    if fold(typed) == fold(spelling) and typed not in (spelling, typed.lower()):
         return typed  # a case of the user's own
     if old is None or old == scheme.status_spelling(old):
         return spelling  # the document writes statuses the scheme's way

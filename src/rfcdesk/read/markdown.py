@@ -113,6 +113,7 @@ def parse(text: str) -> Outline:
     front_matter: tuple[str, int] | None = None
 
     depth = 0  # nesting of block containers; depth 0 blocks count for sections
+    quoted = 0  # nesting of block quotes: what a quote holds is quoted, not the document's
     buffers: list[list[str]] = []  # text being gathered: headings, paragraphs, items, cells
     buffer_starts: list[int] = []
     items: list[bool] = []  # open list items: whether each is a checklist item
@@ -146,6 +147,7 @@ def parse(text: str) -> Outline:
                 if depth == 0:
                     html_only = True
                 depth += 1
+                quoted += kind == "BlockQuote"
             if kind == "Item":
                 # In a tight list the outer item's own text is still in its buffer.
                 if items and buffers and _TASK.match("".join(buffers[-1][:8]).lstrip()):
@@ -192,7 +194,7 @@ def parse(text: str) -> Outline:
             # tick, not guidance to replace.
             if items and _TASK.match(body):
                 items[-1] = True
-            if body and not any(items) and not _TASK.match(body):
+            if body and not any(items) and not _TASK.match(body) and not quoted:
                 texts.append(TextBlock(lines.line(start), digest(body), len(body)))
             if kind == "Item":
                 items.pop()
@@ -201,8 +203,9 @@ def parse(text: str) -> Outline:
             start = buffer_starts.pop()
             line, col = lines.pos(start)
             level = int(tag["Heading"][1]) if type(tag) is dict else 1
-            headings.append(Heading(level, "".join(parts).strip(), line, col))
-            blocks_after.append(0)
+            if not quoted:  # a heading inside a quote opens no section of the document
+                headings.append(Heading(level, "".join(parts).strip(), line, col))
+                blocks_after.append(0)
         elif kind == "TableCell":
             assert table is not None
             start = buffer_starts.pop()
@@ -221,6 +224,7 @@ def parse(text: str) -> Outline:
             table = None
         if kind in _BLOCK_KINDS:
             depth -= 1
+            quoted -= kind == "BlockQuote"
             if depth == 0 and not (kind == "HtmlBlock" and html_only):
                 blocks_after[-1] += 1
 

@@ -41,6 +41,8 @@ _NESTING_MARK = re.compile(r"[-*+>]|\d{1,9}[.)]|#\.")
 _NESTING_MARKS = re.compile(rf"[ \t]*(?:(?:{_NESTING_MARK.pattern})(?:[ \t]+|$))+")
 # Paragraphs shorter than this ("TBD.", "- ...") are too generic to call template text.
 MIN_GUIDANCE_LENGTH = 16
+# A paragraph this long between the title and the first section is the proposal's summary.
+LEAD_LENGTH = 80
 
 
 class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -89,6 +91,23 @@ def match_field_line(line: str) -> FieldLine | None:
 def github_anchor(title: str) -> str:
     """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to dashes."""
     return _SLUG_DROP.sub("", title.strip().lower()).replace(" ", "-")
+
+
+# Anchors a document declares itself: `<a name="x">`, `<span id="x">`, `## Title {#x}`.
+_DECLARED_ANCHOR = re.compile(
+    r"<[a-zA-Z][^>]*?\s(?:name|id)\s*=\s*(?:[\"']([^\"']+)[\"']|([^\s>\"']+))"
+    r"|\{\s*#([\w.:-]+)\s*\}"
+)
+
+
+def declared_anchors(text: str) -> frozenset[str]:
+    """The anchors a document declares in HTML or as explicit heading ids."""
+    return frozenset(a or b or c for a, b, c in _DECLARED_ANCHOR.findall(text))
+
+
+def docutils_anchor(title: str) -> str:
+    """The id docutils gives a section: lower case, runs of other characters to `-`."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
 def _anchors(titles: list[str]) -> frozenset[str]:
@@ -173,12 +192,25 @@ def _header(outline: markdown.Outline, lines: list[str], fm_end: int, scheme: Sc
         return _Header(None, 0, first.line)  # a section every proposal has, not a title
     # A scheme that knows which headings are sections takes an H1 below the fields as
     # the title; without that knowledge (`- Field:` lines, then `# Summary`) it may not.
-    knows_sections = bool(scheme.known_sections) and first.level == 1
+    # ... and an H2 below the fields that heads nothing but the first known section
+    # (`## Checking conditional compilation`, then `## Summary`) is the title too.
+    knows_sections = bool(scheme.known_sections) and (
+        first.level == 1 or _heads_the_sections(outline, scheme)
+    )
     if (
         not fields_first and (first.level == 1 or _fields_follow(lines, first.line, end, scheme))
     ) or (fields_first and knows_sections):
         return _Header(0, 1, end)
     return _Header(None, 0, first.line)
+
+
+def _heads_the_sections(outline: markdown.Outline, scheme: Scheme) -> bool:
+    """Whether the first heading (an H2) stands alone right above a section the scheme
+    knows: a title line, not a section of its own."""
+    headings = outline.headings
+    if len(headings) < 2 or headings[0].level != 2 or outline.blocks_after[1]:
+        return False
+    return fold(headings[1].text.strip().rstrip(":")) in scheme.known_sections
 
 
 def _fields_follow(lines: list[str], line: int, end: int, scheme: Scheme) -> bool:
@@ -334,9 +366,26 @@ def _read_markdown(path: str, text: str, lines: list[str], scheme: Scheme) -> _R
         above = outline.headings[header.title_heading].line
         if fenced is None and above > fm_end + 1:
             fields += _read_fields(scheme, lines, fm_end + 1, above, code)
+    code = code | _comment_lines(text)  # `<!-- Key: value -->`: the template's, not a field
     fields += _read_fields(scheme, lines, start, header.end_line, code)
     fields += _section_fields(scheme, outline, lines, {f.name for f in fields})
     return _Read(outline, front, fields, header, diagnostics)
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _comment_lines(text: str) -> set[int]:
+    """The lines an HTML comment spans (1-based), where no field is written."""
+    found: set[int] = set()
+    for match in _COMMENT.finditer(text):
+        first = text.count("\n", 0, match.start()) + 1
+        last = first + match.group(0).count("\n")
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        # A comment after a value (`Status: Accepted <!-- one of: ... -->`) hides nothing.
+        opens_line = not text[line_start : match.start()].strip()
+        found.update(range(first if opens_line else first + 1, last + 1))
+    return found
 
 
 def _fenced_header(
@@ -519,6 +568,14 @@ def _parse(path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None
     status_spec = scheme.status_spec
     status_field = next((f for f in fields if status_spec and f.name == status_spec.name), None)
     sections, heading_titles = _sections(outline, header.first_section, len(lines) + 1)
+    first_section = sections[0].line if sections else len(lines) + 1
+    field_lines = {f.line for f in fields}
+    has_lead = any(
+        max(title_line, 0) < t.line < first_section
+        and t.line not in field_lines
+        and t.length >= LEAD_LENGTH
+        for t in outline.texts
+    )
     return Proposal(
         path=path,
         id=proposal_id,
@@ -533,13 +590,20 @@ def _parse(path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None
         status=scheme.folder_status(path)
         or (scheme.canonical_status(status_field.value) if status_field else None),
         sections=tuple(sections),
-        anchors=_anchors(heading_titles),
+        anchors=_anchors(heading_titles)
+        | declared_anchors(text)
+        | (
+            frozenset(docutils_anchor(t) for t in heading_titles)
+            if scheme.markup == "rst"
+            else frozenset()
+        ),
         links=tuple(Link(k.target, k.line, k.col, k.is_image) for k in outline.links),
         suppressed=suppressions(text, outline.code_lines),
         has_bom=has_bom,
         load_error=None,
         diagnostics=tuple(diagnostics),
         metadata_path=sidecar[0] if sidecar else None,
+        has_lead=has_lead,
     )
 
 

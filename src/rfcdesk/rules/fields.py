@@ -27,8 +27,34 @@ def is_placeholder(field: Field, ctx: Context) -> bool:
     return fold(field.value) in ctx.template.field_placeholders.get(field.name, frozenset())
 
 
+def _decided(proposal: Proposal, scheme: Scheme) -> bool:
+    """Whether a proposal is done: accepted and final (Merged, Implemented), else accepted,
+    else closed, as far as the scheme says. From then on, TBD is a gap; before, it is what
+    the process expects (a release target is set when the work ships). A scheme that
+    names none cannot tell, and every proposal counts."""
+    accepted = set(scheme.accepted)
+    final = {s.name for s in scheme.statuses if s.terminal}
+    closing = (accepted & final) or accepted or final
+    return not closing or proposal.status in closing
+
+
 def is_undecided(field: Field, scheme: Scheme) -> bool:
     return fold(field.value) in scheme.undecided_folded
+
+
+# Words every process uses to say that a field does not apply, beside a scheme's own.
+NOT_APPLICABLE = frozenset({"n/a", "na", "none", "not applicable", "-", "–", "—", "nil"})
+
+
+def is_not_applicable(field: Field, scheme: Scheme) -> bool:
+    """Whether an optional field's value says it does not apply (`N/A`, `None`, `-`)."""
+    value = fold(field.value).rstrip(".")
+    head = re.split(r"[.,;:(]\s*", value, maxsplit=1)[0].strip()  # `N/A. Already done.`
+    spec = scheme.field_for(field.name)
+    optional = spec is None or not spec.required
+    return value in scheme.not_applicable_folded or (
+        optional and (value in NOT_APPLICABLE or head in NOT_APPLICABLE)
+    )
 
 
 @register("M001", "missing-field", "A required field is missing or empty.")
@@ -36,9 +62,10 @@ def missing_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     if is_stub(proposal, ctx.scheme):
         return
     where = proposal.fields_path
+    kept = ctx.template.fields
     for spec in ctx.scheme.fields:
-        if not spec.required:
-            continue
+        if not spec.required or (kept is not None and spec.name not in kept):
+            continue  # not required, or the team's own template no longer asks for it
         found = proposal.field(spec.name)
         if found is None:
             yield Finding(
@@ -64,9 +91,22 @@ def missing_status_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
             )
 
 
+# A template value that says the field is filled in later, by the process: `(leave this
+# empty)`, `(PR # after acceptance of initial draft)`, `assigned by the editors`.
+_FILLED_LATER = re.compile(
+    r"leave (?:this |it )?(?:empty|blank)|after (?:the )?accept|(?:filled|assigned|added|"
+    r"set) (?:in )?(?:later|by|when|once|after)|to be (?:filled|assigned)|once (?:merged|"
+    r"accepted)|when (?:merged|accepted)",
+    re.I,
+)
+
+
 @register("M002", "template-field", "A field still holds the template's placeholder text.")
 def template_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    accepted = proposal.status is not None and proposal.status in ctx.scheme.accepted
     for field in proposal.fields:
+        if _FILLED_LATER.search(field.value) and not accepted:
+            continue  # the process fills it in later: no finding before acceptance
         if field.value and is_placeholder(field, ctx):
             yield Finding(
                 proposal.fields_path,
@@ -80,8 +120,14 @@ def template_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     "M003", "undecided-field", "A field says it is not decided yet (TBD, ?).", Severity.WARNING
 )
 def undecided_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    if not _decided(proposal, ctx.scheme):
+        return  # before acceptance, "TBD" is what the process expects
     for field in proposal.fields:
-        if field.value and is_undecided(field, ctx.scheme):
+        if (
+            field.value
+            and is_undecided(field, ctx.scheme)
+            and not is_not_applicable(field, ctx.scheme)
+        ):
             yield Finding(
                 proposal.fields_path,
                 field.line,
@@ -97,6 +143,8 @@ def undecided_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     Severity.WARNING,
 )
 def field_format(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    if ctx.scheme.inferred:
+        return  # a kind inferred from values is a guess, not the process's rule
     for field in proposal.fields:
         spec = ctx.scheme.field_for(field.name)
         if (
@@ -104,7 +152,7 @@ def field_format(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
             or not field.value
             or is_placeholder(field, ctx)
             or is_undecided(field, ctx.scheme)
-            or fold(field.value) in ctx.scheme.not_applicable_folded
+            or is_not_applicable(field, ctx.scheme)
         ):
             continue
         if spec.kind == "link" and not _LINKISH.search(field.value):
@@ -168,6 +216,9 @@ def duplicate_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     for field in proposal.fields:
         if field.name in seen:
             first = seen[field.name]
+            spec = ctx.scheme.field_for(field.name)
+            if spec and spec.kind in ("link", "people") and field.value != first.value:
+                continue  # two tracking issues, two authors: a list written line by line
             yield Finding(
                 proposal.fields_path,
                 field.line,
@@ -180,6 +231,8 @@ def duplicate_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 
 @register("M010", "invalid-status", "The status is not one of the scheme's statuses.")
 def invalid_status(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    if ctx.scheme.inferred:
+        return  # statuses learned from the values used: another value is no error of theirs
     field = ctx.scheme.status_field(proposal)
     if field is None or not field.value or proposal.status is not None:
         return
@@ -201,11 +254,19 @@ def invalid_status(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     Severity.WARNING,
 )
 def status_spelling(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    if ctx.scheme.inferred:
+        return
     field = ctx.scheme.status_field(proposal)
     if field is None or proposal.status is None:
         return
     written = ctx.scheme.read_status(field.value)[1]
-    if written != proposal.status:
+    listed = {
+        fold(spelling)
+        for status in ctx.scheme.statuses
+        if status.name == proposal.status
+        for spelling in status.spellings
+    }
+    if written != proposal.status and fold(written) not in listed:
         yield Finding(
             proposal.fields_path,
             field.line,
@@ -214,7 +275,18 @@ def status_spelling(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         )
 
 
-@register("M012", "start-date-mismatch", "The start date disagrees with the date in the file name.")
+# A proposal is named on the day it is filed and its Start Date is when writing began:
+# real folders drift by days or weeks (1 to 66 in WeSQL-Scale's). Farther apart than this,
+# one of the two is mistyped (a year off).
+START_DATE_DRIFT = 180
+
+
+@register(
+    "M012",
+    "start-date-mismatch",
+    "The start date is far from the date in the file name.",
+    Severity.WARNING,
+)
 def start_date_mismatch(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     scheme = ctx.scheme
     spec = scheme.field_of_kind("date")
@@ -224,11 +296,17 @@ def start_date_mismatch(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     field = proposal.field(spec.name)
     if stamp == scheme.draft_id or field is None or not _valid_date(field.value):
         return
-    if field.value.replace("-", "") != stamp:
+    try:
+        named = dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:]))
+        started = dt.date.fromisoformat(field.value)
+    except ValueError:
+        return  # an impossible date is F010's or M004's to report
+    days = abs((named - started).days)
+    if days > START_DATE_DRIFT:
         yield Finding(
             proposal.fields_path,
             field.line,
             field.col,
-            f"`{spec.name}` is {field.value} but the file name says "
-            f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:]}",
+            f"`{spec.name}` is {field.value}, {days} days from the file name's "
+            f"{named.isoformat()}: is one of them mistyped?",
         )

@@ -81,13 +81,18 @@ def file_date(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 
 @register("D001", "duplicate-id", "Two proposals share one id.", scope="folder")
 def duplicate_id(ctx: Context) -> Iterator[Finding]:
+    if ctx.scheme.inferred:
+        return  # ids shared on purpose (a design and its implementation, one issue each)
     by_id: dict[str, list[Proposal]] = {}
     for proposal in ctx.proposals:
         if proposal.id is not None:
             by_id.setdefault(proposal.id, []).append(proposal)
+    # Closed without being accepted (replaced, withdrawn): its number passed to another.
+    retired = {s.name for s in ctx.scheme.statuses if s.terminal} - set(ctx.scheme.accepted)
     for proposal_id, group in by_id.items():
-        if len(group) < 2:
-            continue
+        live = [p for p in group if p.status not in retired]
+        if len(group) < 2 or (len(live) < len(group) and len(live) <= 1):
+            continue  # one replaced by the other under the same number
         for proposal in group:
             others = ", ".join(p.path for p in group if p is not proposal)
             label = ctx.scheme.label(proposal_id)

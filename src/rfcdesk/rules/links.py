@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 
 from rfcdesk.edge.files import glob_regex
 from rfcdesk.model import Link, Proposal, Severity, local_target
 from rfcdesk.rules import Context, Finding, register
+
+_PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 
 
 def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[Link, str]]:
@@ -17,6 +20,8 @@ def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[L
         local = local_target(proposal.path, link.target)
         if local is None or _generated(ctx, local[0]) or ctx.escaping(local[0]):
             continue
+        if _PLACEHOLDER.match(link.target):
+            continue  # `LINK_TO_THIS_RFC` in sample text: a blank to fill, not a path
         if not ctx.exists(local[0]):
             yield link, local[0]
 
@@ -66,6 +71,12 @@ def broken_image(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         )
 
 
+def anchor_key(anchor: str) -> str:
+    """An anchor as every host forms it: GitHub (`a-b`), Gitiles (`a_b`), docutils, mdBook
+    differ in case, separators and dropped characters, never in letters and digits."""
+    return "".join(c for c in anchor.casefold() if c.isalnum())
+
+
 @register(
     "L003",
     "broken-anchor",
@@ -81,7 +92,7 @@ def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         target = ctx.by_path.get(local[0])
         if target is None or target.load_error is not None:
             continue  # only proposals' headings are known
-        if local[1].lower() not in target.anchors:
+        if anchor_key(local[1]) not in {anchor_key(a) for a in target.anchors}:
             where = "this document" if target is proposal else f"`{target.path}`"
             yield Finding(
                 proposal.path,

@@ -2,34 +2,65 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
 from rfcdesk.rules import Context, Finding, is_stub, register
-from rfcdesk.scheme.model import fold
+from rfcdesk.scheme.model import fold, heading_forms
+
+_LEAD_NAMES = frozenset({"summary", "abstract", "overview", "introduction", "tl;dr"})
+# Words that say what kind of section a heading is, not what it is about.
+_GENERIC = frozenset(
+    {"a", "an", "and", "the", "of", "for", "to", "in", "on", "plan", "strategy", "section",
+     "considerations", "details", "detail", "information", "notes", "level", "explanation",
+     "description", "overview"}
+)  # fmt: skip
+
+
+def _content_words(title: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z0-9]+", fold(title)) if w not in _GENERIC)
+
+
+_OPTIONAL_HEADING = re.compile(r"\boptional\b|if (?:any|applicable)", re.I)
 
 
 @register("S001", "missing-section", "A required section is missing.", Severity.WARNING)
 def missing_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
-    if is_stub(proposal, ctx.scheme):
-        return
-    titles = {fold(s.title) for s in proposal.sections}
+    if is_stub(proposal, ctx.scheme) or ctx.scheme.inferred:
+        return  # an inferred scheme's template is the team's suggestion, not its rule
+    titles = {form for s in proposal.sections for form in heading_forms(s.title)}
+    words = [_content_words(s.title) for s in proposal.sections]
     for spec in ctx.template.sections:
-        if spec.required and not spec.folded_names & titles:
-            yield Finding(
-                proposal.path,
-                proposal.title_line or 1,
-                1,
-                f"required section `{spec.name}` is missing",
-            )
+        if not spec.required or spec.folded_names & titles:
+            continue
+        if proposal.has_lead and spec.folded_names & _LEAD_NAMES:
+            continue  # the summary is the prose right under the title
+        wanted = _content_words(spec.name)
+        if wanted and any(wanted <= found for found in words):
+            continue  # `Plan for adoption` says `Adoption strategy`'s one word
+        yield Finding(
+            proposal.path,
+            proposal.title_line or 1,
+            1,
+            f"required section `{spec.name}` is missing",
+        )
 
 
 @register(
     "S002", "empty-section", "A section has a heading and nothing under it.", Severity.WARNING
 )
 def empty_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
+    optional = [spec for spec in ctx.template.sections if not spec.required]
     for section in proposal.sections:
         if section.blocks == 0 and not section.has_subsections:
+            said = set(heading_forms(section.title)) & ctx.template.optional
+            if (
+                said
+                or _OPTIONAL_HEADING.search(section.title)
+                or any(spec.matches(section.title) for spec in optional)
+            ):
+                continue  # an optional section left empty: there is nothing to say
             yield Finding(
                 proposal.path, section.line, section.col, f"section `{section.title}` is empty"
             )
@@ -44,8 +75,11 @@ def empty_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 def template_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     guidance = ctx.template.guidance
     for section in proposal.sections:
-        copied = [line for line, digest in section.paragraphs() if digest in guidance]
-        if copied:
+        paragraphs = section.paragraphs()
+        copied = [line for line, digest in paragraphs if digest in guidance]
+        # A prompt kept as a lead-in to the author's own answer is no leftover: only a
+        # section that holds nothing but the template's text is reported.
+        if copied and len(copied) == len(paragraphs) and not section.has_subsections:
             yield Finding(
                 proposal.path,
                 copied[0],

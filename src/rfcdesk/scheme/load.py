@@ -244,6 +244,7 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         title_skip=_strings(title, "skip_headings"),
         link_ignore=_strings(data.get("links", {}), "ignore"),
         inferred=bool(data.get("inferred", False)),
+        strict_workflow=bool(workflow.get("strict", False)),
     )
     _check_meaning(scheme, data, source)
     return scheme

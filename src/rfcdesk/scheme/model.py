@@ -34,6 +34,7 @@ MAX_SLUG = 60
 _WRAPPERS = re.compile(r"^(?:\*\*|__|\*|_|`)(.*?)(?:\*\*|__|\*|_|`)$", re.DOTALL)
 _SPACE = re.compile(r"\s+")
 _LEADING_STRONG = re.compile(r"^(\*\*|__)(?P<words>[^*_]+?)\1(?=\s|$)")
+_STATUS_NOTE = re.compile(r"\s*(?P<words>[^()\[\],;]+?)\s*(?:[(\[,;]|\s[-–—]\s)")
 
 
 def clean_value(raw: str) -> str:
@@ -155,7 +156,25 @@ class SectionSpec:
         return frozenset(fold(n) for n in (self.name, *self.variants))
 
     def matches(self, title: str) -> bool:
-        return fold(title) in self.folded_names
+        return any(form in self.folded_names for form in heading_forms(title))
+
+
+# How a heading may say a section's name and more: a number before it (`2.1 Motivation`),
+# a colon and a subtitle after it (`Proposal: Custom Packet Capturing`), or another name
+# joined to it (`Motivation and background`, `Unresolved questions and future work`).
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+")
+_JOINED = re.compile(r"\s+(?:and|&)\s+|\s*/\s*|,\s*")
+
+
+def heading_forms(title: str) -> tuple[str, ...]:
+    """The folded ways a heading can name a section: whole, and the parts it joins."""
+    whole = _NUMBERING.sub("", fold(title).strip("*_` ")).rstrip(":").strip()
+    forms = [whole]
+    head = whole.split(":", 1)[0].strip()
+    if head != whole:
+        forms.append(head)
+    forms += [part.strip() for part in _JOINED.split(whole) if part.strip()]
+    return tuple(dict.fromkeys(forms))
 
 
 @dataclass(frozen=True)
@@ -217,6 +236,7 @@ class Scheme:
     # Inferred from the folder, not declared by the process: what only it requires is a
     # warning, and the template's sections are required only where most proposals have them.
     inferred: bool = False
+    strict_workflow: bool = False  # only the transitions named; no skipping ahead
 
     @cached_property
     def known_sections(self) -> frozenset[str]:
@@ -332,14 +352,37 @@ class Scheme:
             for regex, name in self.status_regexes:
                 if regex.search(words):
                     return StatusPhrase(name, first, last, close, stop, False)
+        # A status followed by a note: `completed ([#16733](...))`, `Accepted - see X`.
+        note = _STATUS_NOTE.match(value, start, end)
+        if note:
+            found = self.spelling_map.get(fold(note["words"]).rstrip("."))
+            if found is not None:
+                return StatusPhrase(
+                    found, note.start("words"), note.end("words"), note.end("words"), end, True
+                )
         return None
 
     def moves_from(self, status: str) -> tuple[str, ...]:
-        """The statuses the workflow allows after `status` (canonical names)."""
+        """The statuses the workflow's transitions name after `status` (canonical names)."""
         for transition in self.transitions:
             if transition.source == status:
                 return transition.targets
         return ()
+
+    def allowed_after(self, status: str) -> tuple[str, ...]:
+        """The statuses a proposal may move to from `status`: those the transitions name,
+        and, unless the workflow is strict, any status they lead to (real processes skip
+        steps: a KLIP goes from In Discussion straight to Merged)."""
+        if self.strict_workflow:
+            return self.moves_from(status)
+        found: list[str] = []
+        todo = list(self.moves_from(status))
+        while todo:
+            target = todo.pop(0)
+            if target not in found and target != status:
+                found.append(target)
+                todo += self.moves_from(target)
+        return tuple(found)
 
     @cached_property
     def _spellings(self) -> dict[str, str]:
