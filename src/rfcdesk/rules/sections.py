@@ -19,7 +19,9 @@ _GENERIC = frozenset(
 
 
 def _content_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"[a-z0-9]+", fold(title)) if w not in _GENERIC)
+    """A heading's words that say what it is about, singular (`Motivations`: motivation)."""
+    words = (w for w in re.findall(r"[a-z0-9]+", fold(title)) if w not in _GENERIC)
+    return frozenset(w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words)
 
 
 _OPTIONAL_HEADING = re.compile(r"\boptional\b|if (?:any|applicable)", re.I)
