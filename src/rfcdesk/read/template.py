@@ -32,6 +32,15 @@ class TemplateInfo(NamedTuple):
 # fewer than this share keep the text word for word (more: it is boilerplate, meant to stay).
 PRACTICE = 0.5
 MIN_PRACTICE = 5  # a folder with fewer proposals has no practice to speak of
+PRACTICE_SAMPLE = 400  # proposals, spread over the folder, that show its practice
+
+
+def _spread(proposals: Sequence[Proposal], size: int) -> Sequence[Proposal]:
+    """Up to `size` proposals spread evenly over the folder: a share needs no more."""
+    if len(proposals) <= size:
+        return proposals
+    step = len(proposals) / size
+    return [proposals[int(i * step)] for i in range(size)]
 
 
 def template_info(
@@ -87,8 +96,9 @@ def template_info(
         if _instructs(_paragraph(lines, line))
     }
     if len(proposals) >= MIN_PRACTICE:
-        sections, guidance = _confirmed(scheme, sections, guidance, proposals)
-        placeholders = _kept_values(placeholders, proposals)
+        practice = _spread(proposals, PRACTICE_SAMPLE)
+        sections, guidance = _confirmed(scheme, sections, guidance, practice)
+        placeholders = _kept_values(placeholders, practice)
     return TemplateInfo(
         source=source,
         sections=sections,

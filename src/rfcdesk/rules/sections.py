@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -18,6 +19,7 @@ _GENERIC = frozenset(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=8192)
 def _content_words(title: str) -> frozenset[str]:
     """A heading's words that say what it is about, singular (`Motivations`: motivation)."""
     words = (w for w in re.findall(r"[a-z0-9]+", fold(title)) if w not in _GENERIC)
@@ -32,13 +34,15 @@ def missing_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     if is_stub(proposal, ctx.scheme) or ctx.scheme.inferred:
         return  # an inferred scheme's template is the team's suggestion, not its rule
     titles = {form for s in proposal.sections for form in heading_forms(s.title)}
-    words = [_content_words(s.title) for s in proposal.sections]
+    words: list[frozenset[str]] | None = None  # made only when a section seems missing
     for spec in ctx.template.sections:
         if not spec.required or spec.folded_names & titles:
             continue
         if proposal.has_lead and spec.folded_names & _LEAD_NAMES:
             continue  # the summary is the prose right under the title
         wanted = _content_words(spec.name)
+        if words is None:
+            words = [_content_words(s.title) for s in proposal.sections]
         if wanted and any(wanted <= found for found in words):
             continue  # `Plan for adoption` says `Adoption strategy`'s one word
         yield Finding(

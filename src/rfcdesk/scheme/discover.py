@@ -212,6 +212,7 @@ class _Tree:
         self.documents: dict[str, list[str]] = defaultdict(list)
         self.children: dict[str, set[str]] = defaultdict(set)
         self.files: dict[str, set[str]] = defaultdict(set)
+        self.id_documents: dict[str, list[str]] = {}  # memo of `_id_documents`
         for path in files:
             folder = posixpath.dirname(path)
             self.files[folder].add(posixpath.basename(path))
@@ -225,6 +226,13 @@ class _Tree:
 
 def _id_documents(tree: _Tree, folder: str) -> list[str]:
     """The documents a folder holds that carry an id: files, and READMEs of id folders."""
+    found = tree.id_documents.get(folder)
+    if found is None:
+        found = tree.id_documents[folder] = _find_id_documents(tree, folder)
+    return found
+
+
+def _find_id_documents(tree: _Tree, folder: str) -> list[str]:
     found = [
         p for p in tree.documents.get(folder, ()) if id_name(stem_of(p)) and not aside_reason(p)
     ]

@@ -166,6 +166,7 @@ _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[ivxlc]+\.|[a-z]\))\s+")
 _JOINED = re.compile(r"\s+(?:and|&)\s+|\s*/\s*|,\s*")
 
 
+@functools.lru_cache(maxsize=8192)
 def heading_forms(title: str) -> tuple[str, ...]:
     """The folded ways a heading can name a section: whole, and the parts it joins."""
     whole = _NUMBERING.sub("", fold(title).strip("*_` ")).rstrip(":").strip()
