@@ -516,10 +516,6 @@ def nearest_candidate(files: Iterable[str]) -> str:
     )
 
 
-def share_of_named(collection: Collection) -> float:
-    return collection.named / len(collection.documents) if collection.documents else 0.0
-
-
 def common_prefix(collection: Collection) -> str | None:
     """The prefix most id-named documents share (`klip`, `RFC`), or None for bare numbers."""
     prefixes = Counter(

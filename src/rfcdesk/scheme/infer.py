@@ -129,12 +129,10 @@ def _read_doc(path: str, text: str, sidecar: tuple[str, str] | None = None) -> _
         )
     )
     top = min((s.level for s in proposal.sections if s.level > 1), default=2)
-    status_section = None
-    for index, section in enumerate(proposal.sections):
-        if fold(section.title) in STATUS_NAMES:
-            status_section = _first_line(lines, section.line)
-            break
-        del index
+    status_section = next(
+        (_first_line(lines, s.line) for s in proposal.sections if fold(s.title) in STATUS_NAMES),
+        None,
+    )
     return _Doc(
         path,
         fields,
