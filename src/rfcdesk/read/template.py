@@ -71,10 +71,11 @@ def template_info(
     for value in scheme.placeholders:
         for spec in scheme.fields:
             placeholders.setdefault(spec.name, set()).add(fold(value))
+    # The template's sections whose heading or text says they may be left out.
+    said = [s for s in parsed.sections if _OPTIONAL.search(_body(text, s, parsed.sections))]
     if folder_template is None or not parsed.sections:
         sections = scheme.sections
     elif scheme.inferred:  # an inferred scheme's sections are the confirmed ones
-        said = [s for s in parsed.sections if _OPTIONAL.search(_body(text, s, parsed.sections))]
         sections = tuple(
             replace(spec, required=False) if any(spec.matches(s.title) for s in said) else spec
             for spec in scheme.sections
@@ -82,7 +83,9 @@ def template_info(
     else:
         top = min(s.level for s in parsed.sections)
         sections = tuple(
-            _optional(_with_variants(scheme, s.title), text, s, parsed.sections)
+            replace(_with_variants(scheme, s.title), required=False)
+            if s in said
+            else _with_variants(scheme, s.title)
             for s in parsed.sections
             if s.level == top
         )
@@ -108,12 +111,7 @@ def template_info(
         fields=None
         if folder_template is None or scheme.sidecar or not parsed.fields
         else frozenset(f.name for f in parsed.fields),
-        optional=frozenset(
-            form
-            for s in parsed.sections
-            if _OPTIONAL.search(_body(text, s, parsed.sections))
-            for form in heading_forms(s.title)
-        ),
+        optional=frozenset(form for s in said for form in heading_forms(s.title)),
     )
 
 
@@ -163,14 +161,6 @@ _OPTIONAL = re.compile(
     r"skipped)|(?:leave|drop|remove|omit) (?:it|this section|this)\b|not required",
     re.I,
 )
-
-
-def _optional(
-    spec: SectionSpec, text: str, section: Section, all_sections: Sequence[Section]
-) -> SectionSpec:
-    """A template section whose heading or text says it may be left out is not required."""
-    optional = _OPTIONAL.search(_body(text, section, all_sections))
-    return replace(spec, required=False) if optional else spec
 
 
 def _body(text: str, section: Section, all_sections: Sequence[Section]) -> str:
