@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from rfcdesk.model import Diagnostic, Field, Link, Proposal, Section, Severity
-from rfcdesk.read import markdown
+from rfcdesk.read import markdown, rst_outline
 from rfcdesk.scheme.model import Scheme, clean_value, fold
 
 BOM = "\ufeff"
@@ -439,9 +439,8 @@ def _read_rst(text: str, lines: list[str], scheme: Scheme) -> _Read:
     if lines and match_field_line(lines[0]):
         end = next((n for n, line in enumerate(lines) if not line.strip()), len(lines))
     fields = _read_fields(scheme, lines, 1, end + 1, set())
-    from rfcdesk.read import rst  # docutils loads only for folders that need it
-
-    return _Read(rst.parse(text, end), {}, fields, _Header(None, 0, len(lines) + 1), [])
+    outline = rst_outline.parse(text, end)
+    return _Read(outline, {}, fields, _Header(None, 0, len(lines) + 1), [])
 
 
 def _read_sidecar(

@@ -15,7 +15,6 @@ from docutils.core import publish_doctree, publish_from_doctree
 from docutils.writers.html5_polyglot import Writer
 
 from rfcdesk.read.proposal import match_field_line
-from rfcdesk.read.rst import section_depth
 from rfcdesk.site.render import Heading, Rendered, Resolver, relocate, sanitize
 
 _SETTINGS = {
@@ -34,6 +33,16 @@ _SETTINGS = {
     "syntax_highlight": "none",
     "initial_header_level": 2,
 }
+
+
+def section_depth(section: Any) -> int:
+    """A section's level: 1 for a top-level section, one more for each section around it."""
+    depth, parent = 1, section.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section):
+            depth += 1
+        parent = parent.parent
+    return depth
 
 
 def header_end(lines: list[str]) -> int:
