@@ -10,6 +10,7 @@ used longest ago removed first.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -20,11 +21,35 @@ from typing import NamedTuple
 from rfcdesk import __version__
 from rfcdesk.model import Diagnostic, Proposal
 
-FORMAT = 4
+FORMAT = 5
 # The cache folder is kept under this many bytes ($RFCDESK_CACHE_MAX_MB to change it): the
 # files used longest ago go first.
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-Entries = dict[str, tuple[tuple[int, ...], Proposal]]  # path -> (stat key, proposal)
+ContentKey = tuple[int, ...]
+# A file's size and mtime (its sidecar's too): while they are what they were, its content
+# is taken to be too, without reading it. None: not to be trusted (see `trusted_stat`).
+StatKey = tuple[int, ...]
+
+
+class Entry(NamedTuple):
+    key: ContentKey  # a digest of the content
+    stat: StatKey | None
+    proposal: Proposal
+
+
+Entries = dict[str, Entry]  # path -> what was parsed from it
+
+# A file changed this soon before its stat is taken may change again within the same
+# timestamp tick without its mtime moving (git calls it racily clean): its stat is not
+# kept, so that the next run reads it.
+RACY_NS = 2_000_000_000
+
+
+def trusted_stat(stat: StatKey | None, now_ns: int) -> StatKey | None:
+    """The stat to keep for a file: None when its mtime is too recent to be trusted."""
+    if stat is None or any(now_ns - mtime < RACY_NS for mtime in stat[1::2]):
+        return None
+    return stat
 
 
 def cache_dir() -> Path:
@@ -89,6 +114,25 @@ def load_any(path: Path) -> object:
 def load(path: Path) -> Entries:
     data = load_any(path)
     return data if isinstance(data, dict) else {}
+
+
+def stable_digest(value: object) -> str:
+    """A digest of a value that is the same in every process: sets are taken in sorted
+    order (their iteration order changes with the interpreter's hash seed)."""
+    return hashlib.sha256(repr(_canonical(value)).encode()).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, (set, frozenset)):
+        return ("set", sorted(repr(_canonical(v)) for v in value))
+    if isinstance(value, dict):
+        return ("dict", sorted((repr(_canonical(k)), _canonical(v)) for k, v in value.items()))
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, [_canonical(v) for v in value])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [(f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value)]
+        return (type(value).__name__, fields)
+    return repr(value)
 
 
 def save(path: Path, entries: object) -> None:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import posixpath
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from rfcdesk.edge import cache
@@ -56,6 +59,9 @@ class Folder(NamedTuple):
     index_table: IndexTable | None
     index_suppressed: frozenset[str]
     extra: tuple[Diagnostic, ...]  # problems with the template or index files themselves
+    # Each proposal's content key (from the parse cache): its rules' findings are reused
+    # while it and the folder around it are unchanged.
+    keys: Mapping[str, cache.ContentKey] = MappingProxyType({})
 
     def exists(self, path: str) -> bool:
         """Whether a folder-relative path is on disk."""
@@ -185,9 +191,11 @@ def open_folder(
     skip = {scheme.template, index_name}
     proposal_names = [n for n in names if n not in skip]
     loaded = load_proposals(root, proposal_names, scheme, use_cache, jobs)
-    proposals = tuple(p for p in loaded if not p.pointer)
+    proposals = tuple(p for p in loaded.proposals if not p.pointer)
     template = template_info(scheme, template_text, proposals)
-    return Folder(root, scheme, template, proposals, index, index_suppressed, tuple(extra))
+    return Folder(
+        root, scheme, template, proposals, index, index_suppressed, tuple(extra), loaded.keys
+    )
 
 
 def sidecar_path(scheme: Scheme, name: str) -> str | None:
@@ -221,7 +229,7 @@ def parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
     return parse_proposal(name, read, scheme, (side, side_text))
 
 
-def content_key(root: Path, name: str, scheme: Scheme) -> tuple[int, ...] | None:
+def content_key(root: Path, name: str, scheme: Scheme) -> cache.ContentKey | None:
     """A digest of a document's bytes (and its sidecar's): equal when the content is.
 
     Content, not mtimes, so that a cache restored into a fresh clone (where every mtime is
@@ -241,36 +249,76 @@ def content_key(root: Path, name: str, scheme: Scheme) -> tuple[int, ...] | None
     return tuple(digest.digest())
 
 
+def stat_key(root: Path, name: str, scheme: Scheme) -> cache.StatKey | None:
+    """The size and mtime of a document (and its sidecar), or None when one is missing."""
+    found: list[int] = []
+    for path in (name, sidecar_path(scheme, name)):
+        if path is None:
+            continue
+        try:
+            st = os.stat(root / path)
+        except OSError:
+            return None
+        found += (st.st_size, st.st_mtime_ns)
+    return tuple(found)
+
+
+def parse_keyed(
+    root: Path, name: str, scheme: Scheme
+) -> tuple[Proposal, cache.ContentKey | None, cache.StatKey | None]:
+    """Parse a file where its content key is taken too (in a worker: in parallel). The key
+    and stat come first: a file edited while it is parsed then misses next time, instead
+    of its new text being taken for the old."""
+    stat = stat_key(root, name, scheme)
+    key = content_key(root, name, scheme)
+    return parse_file(root, name, scheme), key, stat
+
+
+class Loaded(NamedTuple):
+    proposals: tuple[Proposal, ...]
+    keys: dict[str, cache.ContentKey]  # each proposal's content key, where it has one
+
+
 def load_proposals(
     root: Path, names: list[str], scheme: Scheme, use_cache: bool = True, jobs: int | None = None
-) -> tuple[Proposal, ...]:
-    """Parse the named files, reusing cached results for files whose content is unchanged."""
+) -> Loaded:
+    """Parse the named files, reusing cached results for files whose content is unchanged.
+
+    A file whose size and mtime are as cached is not read at all; one whose stat changed
+    (a fresh clone) is digested and reused if its content did not change; the rest are
+    parsed, their digests taken as they are read.
+    """
     path = cache.cache_file(cache_place(root), repr(scheme))
     entries = cache.load(path) if use_cache else {}
     fresh: cache.Entries = {}
     todo: list[str] = []
-    keys: dict[str, tuple[int, ...] | None] = {}
     result: dict[str, Proposal] = {}
     for name in names:
-        # Digested before parsing: a file edited while it is parsed then misses next time,
-        # instead of its new text being taken for the old.
-        key = keys[name] = content_key(root, name, scheme) if use_cache else None
         hit = entries.get(name)
-        if key is not None and hit is not None and hit[0] == key:
-            result[name] = hit[1]
+        if hit is None or not isinstance(hit, cache.Entry):
+            todo.append(name)
+            continue
+        stat = stat_key(root, name, scheme)
+        if stat is not None and hit.stat == stat:
+            result[name] = hit.proposal
             fresh[name] = hit
+        elif hit.key == content_key(root, name, scheme):
+            result[name] = hit.proposal
+            fresh[name] = hit._replace(stat=stat)
         else:
             todo.append(name)
     with Progress("parsed", len(todo)) as progress:
-        for proposal in _parse_all(root, todo, scheme, jobs):
+        for proposal, key, stat in _parse_all(root, todo, scheme, jobs):
             progress.advance()
             result[proposal.path] = proposal
-            key = keys[proposal.path]
             if key is not None and proposal.load_error is None:
-                fresh[proposal.path] = (key, proposal)
-    if use_cache and (todo or len(fresh) != len(entries)):
-        cache.save(path, fresh)
-    return tuple(result[name] for name in names)
+                fresh[proposal.path] = cache.Entry(key, stat, proposal)
+    if use_cache and (todo or fresh != entries):
+        now = time.time_ns()
+        kept = {n: e._replace(stat=cache.trusted_stat(e.stat, now)) for n, e in fresh.items()}
+        cache.save(path, kept)
+    keys = {name: entry.key for name, entry in fresh.items()}
+    return Loaded(tuple(result[name] for name in names), keys)
 
 
 def cache_place(root: Path) -> str:
@@ -282,7 +330,7 @@ def cache_place(root: Path) -> str:
 
 def _parse_all(
     root: Path, names: list[str], scheme: Scheme, jobs: int | None
-) -> Iterator[Proposal]:
-    """Each file parsed, in order, as the workers finish them."""
-    parse = functools.partial(parse_file, root, scheme=scheme)
+) -> Iterator[tuple[Proposal, cache.ContentKey | None, cache.StatKey | None]]:
+    """Each file parsed with its keys, in order, as the workers finish them."""
+    parse = functools.partial(parse_keyed, root, scheme=scheme)
     return parallel_map(parse, names, jobs, PARALLEL_THRESHOLD, _CHUNK)

@@ -122,6 +122,9 @@ class Rule:
     # A proposal rule whose findings can be about another file (a link to it): run on every
     # proposal even when only some are reported (`check FILE...`).
     reaches_others: bool = False
+    # A proposal rule that reads other proposals (their headings): its findings cannot be
+    # reused for an unchanged proposal when another one changed.
+    reads_others: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -134,11 +137,12 @@ def register(
     severity: Severity = Severity.ERROR,
     scope: str = "proposal",
     reaches_others: bool = False,
+    reads_others: bool = False,
 ) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
     """Add the decorated check function to the registry under a stable code."""
 
     def add(check: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
-        _add(Rule(code, name, summary, severity, scope, check, reaches_others))
+        _add(Rule(code, name, summary, severity, scope, check, reaches_others, reads_others))
         return check
 
     return add
@@ -166,11 +170,21 @@ def _silenced(code: str, suppressed: frozenset[str]) -> bool:
     return any(code.startswith(prefix) for prefix in suppressed)
 
 
+class Reuse(NamedTuple):
+    """Findings of the rules that look at one proposal alone, kept from an earlier run:
+    `known` is reused as it is (the caller checked it is still true), `computed` receives
+    what this run found afresh."""
+
+    known: Mapping[str, tuple[Diagnostic, ...]]
+    computed: dict[str, tuple[Diagnostic, ...]]
+
+
 def run_rules(
     ctx: Context,
     select: Iterable[str] = ("",),
     ignore: Iterable[str] = (),
     only: frozenset[str] | None = None,
+    reuse: Reuse | None = None,
 ) -> list[Diagnostic]:
     """Every diagnostic for the folder, filtered and sorted by path and position.
 
@@ -184,16 +198,24 @@ def run_rules(
     active = {code for code in RULES if enabled(code, select, ignore)}
     per_proposal = [r for r in RULES.values() if r.scope == "proposal" and r.code in active]
     reaching = [r for r in per_proposal if r.reaches_others]
+    own = [r for r in per_proposal if not r.reads_others]
+    reading = [r for r in per_proposal if r.reads_others]
     found: list[Diagnostic] = []
     for proposal in ctx.proposals:
         if proposal.load_error is not None:
             found.append(proposal.load_error)
             continue
         found.extend(proposal.diagnostics)
-        wanted = only is None or proposal.path in only
-        for rule in per_proposal if wanted else reaching:
-            check: ProposalCheck = rule.check  # type: ignore[assignment]
-            found.extend(_diagnose(rule, check(proposal, ctx)))
+        if only is not None and proposal.path not in only:
+            found.extend(_check(proposal, ctx, reaching))
+            continue
+        mine = reuse.known.get(proposal.path) if reuse else None
+        if mine is None:
+            mine = tuple(_check(proposal, ctx, own))
+            if reuse is not None:
+                reuse.computed[proposal.path] = mine
+        found.extend(mine)
+        found.extend(_check(proposal, ctx, reading))
     for rule in RULES.values():
         if rule.scope == "folder" and rule.code in active:
             folder_check: FolderCheck = rule.check  # type: ignore[assignment]
@@ -205,6 +227,12 @@ def run_rules(
         if d.code in active and not _silenced(d.code, suppressed.get(d.path, empty))
     ]
     return sorted(set(kept), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+
+
+def _check(proposal: Proposal, ctx: Context, rules: list[Rule]) -> Iterator[Diagnostic]:
+    for rule in rules:
+        check: ProposalCheck = rule.check  # type: ignore[assignment]
+        yield from _diagnose(rule, check(proposal, ctx))
 
 
 def _diagnose(rule: Rule, findings: Iterator[Finding]) -> Iterator[Diagnostic]:

@@ -5,13 +5,15 @@ the folder changed. The site and the exports show the same findings through here
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from rfcdesk.edge import cache
-from rfcdesk.edge.files import tree_fingerprint
+from rfcdesk.edge.cache import ContentKey
+from rfcdesk.edge.files import list_tree, tree_fingerprint
 from rfcdesk.model import Diagnostic, Severity
-from rfcdesk.read.folder import Folder, open_folder
+from rfcdesk.read.folder import Folder, cache_place, open_folder
 from rfcdesk.read.settings import Config
-from rfcdesk.rules import Context, context_of, enabled, load_all, run_rules
+from rfcdesk.rules import Context, Reuse, context_of, enabled, load_all, run_rules
 
 
 def diagnose(
@@ -27,9 +29,10 @@ def _diagnose(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     only: frozenset[str] | None = None,
+    reuse: Reuse | None = None,
 ) -> list[Diagnostic]:
     load_all()
-    found = run_rules(ctx, select or ("",), ignore, only)
+    found = run_rules(ctx, select or ("",), ignore, only, reuse)
     if folder.scheme.inferred:
         found = [_as_inferred(d) for d in found]
     extra = [d for d in folder.extra if enabled(d.code, select or ("",), ignore)]
@@ -79,8 +82,65 @@ def findings(
             return stored.diagnostics, root, stored.paths
     folder = opened or open_folder(config, scheme, use_cache, jobs)
     ctx = context_of(folder)
-    diagnostics = _diagnose(folder, ctx, select, ignore, only)
+    if not use_cache:
+        diagnostics = _diagnose(folder, ctx, select, ignore, only)
+    else:
+        around = _surroundings(folder, config, select, ignore)
+        reuse, outside = _stored_findings(folder, around)
+        diagnostics = _diagnose(folder, ctx, select, ignore, only, reuse)
+        _store_findings(folder, around, reuse, {**outside, **ctx.outside})
     if use_cache and only is None:
         paths = tuple(p.path for p in folder.proposals)
         cache.save_result(root, cache.Result(key, diagnostics, paths, ctx.outside))
     return diagnostics, folder.root, tuple(p.path for p in folder.proposals)
+
+
+# --- each proposal's findings, reused while it and the folder around it are unchanged -------
+
+
+class _Stored(NamedTuple):
+    surroundings: str  # what the findings depend on besides the proposal (a digest)
+    outside: dict[str, bool]  # link targets outside the folder, and whether they existed
+    findings: dict[str, tuple[ContentKey, tuple[Diagnostic, ...]]]  # path -> (key, findings)
+
+
+def _surroundings(
+    folder: Folder, config: Config, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> str:
+    """A digest of all a proposal's own findings depend on besides its content: the scheme,
+    the template and what the folder's practice made of it, the settings, and the names of
+    the files around it (links and images point at them)."""
+    listing = list_tree(folder.root)
+    names = (sorted(listing.files), sorted(listing.folders), sorted(listing.escapes))
+    return cache.stable_digest((folder.scheme, folder.template, config, select, ignore, names))
+
+
+def _findings_file(folder: Folder) -> Path:
+    return cache.keyed_file("findings", cache_place(folder.root), repr(folder.scheme))
+
+
+def _stored_findings(folder: Folder, around: str) -> tuple[Reuse, dict[str, bool]]:
+    """The findings of unchanged proposals, from the last run in the same surroundings, and
+    the targets outside the folder they looked up."""
+    stored = cache.load_any(_findings_file(folder))
+    if not isinstance(stored, _Stored) or stored.surroundings != around:
+        return Reuse({}, {}), {}
+    if any((folder.root / path).exists() != was for path, was in stored.outside.items()):
+        return Reuse({}, {}), {}
+    known = {
+        path: found
+        for path, (key, found) in stored.findings.items()
+        if folder.keys.get(path) == key
+    }
+    return Reuse(known, {}), stored.outside
+
+
+def _store_findings(folder: Folder, around: str, reuse: Reuse, outside: dict[str, bool]) -> None:
+    if not reuse.computed:
+        return
+    findings = {}
+    for path, found in (*reuse.known.items(), *reuse.computed.items()):
+        key = folder.keys.get(path)
+        if key is not None:
+            findings[path] = (key, found)
+    cache.save(_findings_file(folder), _Stored(around, dict(outside), findings))
