@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "bench-data"
+# Real proposal folders, beside the repository as CI has them; absent in a lone clone.
+CORPORA = ROOT.parent / "shared" / "corpora"
 PROPOSAL_NAME = re.compile(r"^klip-\d+-.+\.md$")
 # `check` exits 1 when it finds errors, which a synthetic folder always has.
 EXPECTED_EXIT = {"check": (0, 1), "list": (0,), "index": (0,), "new": (0,), "status": (0,)}
@@ -40,6 +42,7 @@ class Measurement(NamedTuple):
     seconds: float
     peak_kb: int  # max RSS of the child, as Linux reports it (KiB)
     exit_code: int
+    cpu_seconds: float  # user + system time of the child and the children it waited for
 
 
 STEPS = (
@@ -78,15 +81,24 @@ def ensure_folder(data: Path, size: int) -> Path:
 
 
 def measure(args: Sequence[str], env: dict[str, str], log: Path) -> Measurement:
-    """Run `python -m rfcdesk ARGS` and reap it with wait4 to get its own peak memory."""
-    command = [sys.executable, "-m", "rfcdesk", *args]
+    """Run `python -m rfcdesk ARGS`; see `measure_command`."""
+    return measure_command([sys.executable, "-m", "rfcdesk", *args], env, log)
+
+
+def measure_command(
+    command: Sequence[str], env: dict[str, str], log: Path, cwd: Path | None = None
+) -> Measurement:
+    """Run COMMAND and reap it with wait4 to get its own peak memory and CPU time."""
     with log.open("wb") as stderr:
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        child = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=stderr, env=env, cwd=cwd
+        )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it has been reaped
-    return Measurement(seconds, usage.ru_maxrss, child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, usage.ru_maxrss, child.returncode, cpu)
 
 
 def run_size(folder: Path, size: int) -> Iterator[tuple[str, Measurement]]:
