@@ -52,6 +52,8 @@ STEPS = (
 )
 # Commands that write, timed on a copy of the folder whose parse cache is warm, as it is
 # for someone who ran `check` before: the first `index` adopts the hand-kept table.
+# The steps whose time per proposal is printed for each size, to show how they grow.
+GROWTH_STEPS = ("check cold", "check warm")
 WRITE_STEPS = (
     Step("index", ("index",)),
     Step("new", ("new", "Benchmark Proposal", "--author", "Bench")),
@@ -146,6 +148,26 @@ def result_row(size: int, label: str, result: Measurement) -> str:
     )
 
 
+def growth_lines(times: dict[int, dict[str, float]]) -> Iterator[str]:
+    """Seconds per 1,000 proposals at each size, then the largest size's against the smallest's."""
+    per_thousand = {
+        size: {label: 1000 * by_label[label] / size for label in GROWTH_STEPS}
+        for size, by_label in times.items()
+    }
+    yield ""
+    yield "seconds per 1,000 proposals (each run includes process start-up, most felt when small)"
+    yield "   size" + "".join(f"{label:>14}" for label in GROWTH_STEPS)
+    for size, by_label in per_thousand.items():
+        yield f"{size:>7}" + "".join(f"{by_label[label]:>14.3f}" for label in GROWTH_STEPS)
+    small, large = min(per_thousand), max(per_thousand)
+    if small != large:
+        ratios = ", ".join(
+            f"{label} {per_thousand[large][label] / per_thousand[small][label]:.2f}x"
+            for label in GROWTH_STEPS
+        )
+        yield f"time per proposal at {large} against {small}: {ratios} (1.00x is linear)"
+
+
 def parse_sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
@@ -164,9 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     folders = {size: ensure_folder(args.data, size) for size in args.sizes}
     print(format_row(COLUMNS))
     print(format_row(["-" * width for width in WIDTHS]))
+    times: dict[int, dict[str, float]] = {}
     for size, folder in folders.items():
         for label, result in run_size(folder, size):
             print(result_row(size, label, result), flush=True)
+            times.setdefault(size, {})[label] = result.seconds
+    for line in growth_lines(times):
+        print(line)
     return 0
 
 
