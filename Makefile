@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 # The browser tests drive Debian's Chromium with Playwright (its own download does not work
 # offline); `make test` installs the package when it is missing.
 CHROMIUM := /usr/bin/chromium
@@ -17,6 +18,12 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The benchmarks also time peer tools; mkdocs comes from the bench extra (eipw from npm, by
+# benchmarks.peers itself). `make test` and `make demo` do not need them.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
 
 demo: $(STAMP)
 	@echo "== rfcdesk list examples/klip"
@@ -58,21 +65,25 @@ $(CHROMIUM):
 test: lint $(CHROMIUM)
 	$(BIN)/pytest -q
 
-# The everyday run, a few minutes: folders up to 10,000 proposals, a small synthetic history.
-bench: $(STAMP)
+# The everyday run, under 3 minutes: folders up to 10,000 proposals, a small synthetic history,
+# changed-files mode on 1,000, one run of each peer comparison.
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run --sizes 100,1000,10000
 	$(BIN)/python -m benchmarks.history --proposals 1000 --commits 5000
 	$(BIN)/python -m benchmarks.site --sizes 100,1000
-	$(BIN)/python -m benchmarks.changed --size 10000
-	$(BIN)/python -m benchmarks.discovery --size 1000 --runs 3
+	$(BIN)/python -m benchmarks.changed --size 1000
+	$(BIN)/python -m benchmarks.discovery --size 1000 --runs 1
+	$(BIN)/python -m benchmarks.peers --runs 1
 
-# The long ones: 30,000 proposals, 10,000 proposals over 50,000 commits, a site of 10,000.
-bench-full: $(STAMP)
+# The long ones: check from 1,000 to 30,000 proposals, 10,000 proposals over 50,000 commits,
+# a site of 10,000, medians of 3 runs of each peer comparison.
+bench-full: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks.run --sizes 1000,3000,10000,30000
 	$(BIN)/python -m benchmarks.history
 	$(BIN)/python -m benchmarks.site --sizes 1000,10000
 	$(BIN)/python -m benchmarks.changed --size 10000
 	$(BIN)/python -m benchmarks.discovery --size 10000 --runs 3
+	$(BIN)/python -m benchmarks.peers --runs 3
 
 # The sampled findings on the corpora that no label in tests/labels names yet, with each
 # corpus's precision: read them, label them TRUE or FALSE, add them to tests/labels.

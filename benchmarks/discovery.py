@@ -21,9 +21,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.run import DEFAULT_DATA, ROOT, Measurement, ensure_folder, measure
+from benchmarks.run import CORPORA, DEFAULT_DATA, Measurement, ensure_folder, measure
 
-CORPORA = ROOT.parent / "shared" / "corpora"
 NO_BUILTINS = "RFCDESK_NO_BUILTINS"
 
 
@@ -59,7 +58,8 @@ def median_run(args: Sequence[str], env: dict[str, str], scratch: Path, runs: in
         found.append(measure(args, {**env, "RFCDESK_CACHE_DIR": str(cache)}, log))
     seconds = statistics.median(m.seconds for m in found)
     peak = max(m.peak_kb for m in found)
-    return Measurement(seconds, peak, found[-1].exit_code)
+    cpu = statistics.median(m.cpu_seconds for m in found)
+    return Measurement(seconds, peak, found[-1].exit_code, cpu)
 
 
 def compare(name: str, top: Path, folder: Path, runs: int, scratch: Path) -> None:

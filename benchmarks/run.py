@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "bench-data"
+# Real proposal folders, beside the repository as CI has them; absent in a lone clone.
+CORPORA = ROOT.parent / "shared" / "corpora"
 PROPOSAL_NAME = re.compile(r"^klip-\d+-.+\.md$")
 # `check` exits 1 when it finds errors, which a synthetic folder always has.
 EXPECTED_EXIT = {"check": (0, 1), "list": (0,), "index": (0,), "new": (0,), "status": (0,)}
@@ -40,6 +42,7 @@ class Measurement(NamedTuple):
     seconds: float
     peak_kb: int  # max RSS of the child, as Linux reports it (KiB)
     exit_code: int
+    cpu_seconds: float  # user + system time of the child and the children it waited for
 
 
 STEPS = (
@@ -49,6 +52,8 @@ STEPS = (
 )
 # Commands that write, timed on a copy of the folder whose parse cache is warm, as it is
 # for someone who ran `check` before: the first `index` adopts the hand-kept table.
+# The steps whose time per proposal is printed for each size, to show how they grow.
+GROWTH_STEPS = ("check cold", "check warm")
 WRITE_STEPS = (
     Step("index", ("index",)),
     Step("new", ("new", "Benchmark Proposal", "--author", "Bench")),
@@ -78,15 +83,24 @@ def ensure_folder(data: Path, size: int) -> Path:
 
 
 def measure(args: Sequence[str], env: dict[str, str], log: Path) -> Measurement:
-    """Run `python -m rfcdesk ARGS` and reap it with wait4 to get its own peak memory."""
-    command = [sys.executable, "-m", "rfcdesk", *args]
+    """Run `python -m rfcdesk ARGS`; see `measure_command`."""
+    return measure_command([sys.executable, "-m", "rfcdesk", *args], env, log)
+
+
+def measure_command(
+    command: Sequence[str], env: dict[str, str], log: Path, cwd: Path | None = None
+) -> Measurement:
+    """Run COMMAND and reap it with wait4 to get its own peak memory and CPU time."""
     with log.open("wb") as stderr:
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+        child = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=stderr, env=env, cwd=cwd
+        )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it has been reaped
-    return Measurement(seconds, usage.ru_maxrss, child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, usage.ru_maxrss, child.returncode, cpu)
 
 
 def run_size(folder: Path, size: int) -> Iterator[tuple[str, Measurement]]:
@@ -134,6 +148,26 @@ def result_row(size: int, label: str, result: Measurement) -> str:
     )
 
 
+def growth_lines(times: dict[int, dict[str, float]]) -> Iterator[str]:
+    """Seconds per 1,000 proposals at each size, then the largest size's against the smallest's."""
+    per_thousand = {
+        size: {label: 1000 * by_label[label] / size for label in GROWTH_STEPS}
+        for size, by_label in times.items()
+    }
+    yield ""
+    yield "seconds per 1,000 proposals (each run includes process start-up, most felt when small)"
+    yield "   size" + "".join(f"{label:>14}" for label in GROWTH_STEPS)
+    for size, by_label in per_thousand.items():
+        yield f"{size:>7}" + "".join(f"{by_label[label]:>14.3f}" for label in GROWTH_STEPS)
+    small, large = min(per_thousand), max(per_thousand)
+    if small != large:
+        ratios = ", ".join(
+            f"{label} {per_thousand[large][label] / per_thousand[small][label]:.2f}x"
+            for label in GROWTH_STEPS
+        )
+        yield f"time per proposal at {large} against {small}: {ratios} (1.00x is linear)"
+
+
 def parse_sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
@@ -152,9 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     folders = {size: ensure_folder(args.data, size) for size in args.sizes}
     print(format_row(COLUMNS))
     print(format_row(["-" * width for width in WIDTHS]))
+    times: dict[int, dict[str, float]] = {}
     for size, folder in folders.items():
         for label, result in run_size(folder, size):
             print(result_row(size, label, result), flush=True)
+            times.setdefault(size, {})[label] = result.seconds
+    for line in growth_lines(times):
+        print(line)
     return 0
 
 
