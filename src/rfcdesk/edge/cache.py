@@ -15,8 +15,10 @@ import hashlib
 import os
 import pickle
 import tempfile
+import zlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rfcdesk import __version__
 from rfcdesk.model import Diagnostic, Proposal
@@ -114,6 +116,33 @@ def load_any(path: Path) -> object:
 def load(path: Path) -> Entries:
     data = load_any(path)
     return data if isinstance(data, dict) else {}
+
+
+# The parse cache of a folder is kept in this many files, a file's entry in the one its
+# name picks: after one edit only that one is written again.
+SHARDS = 16
+
+
+def shard_of(name: str) -> int:
+    return zlib.crc32(name.encode()) % SHARDS
+
+
+def shard_file(path: Path, shard: int) -> Path:
+    return path.with_name(f"{path.stem}.{shard:02d}{path.suffix}")
+
+
+Shard = dict[str, Any]  # file name -> what is kept for it
+
+
+def load_shards(path: Path) -> list[Shard]:
+    """Every shard of a sharded cache (an empty one where a file is missing or unreadable)."""
+    return [load(shard_file(path, shard)) for shard in range(SHARDS)]
+
+
+def save_shards(path: Path, shards: Mapping[int, Shard]) -> None:
+    """Write the shards given (the others are as they were)."""
+    for shard, entries in shards.items():
+        save(shard_file(path, shard), entries)
 
 
 def stable_digest(value: object) -> str:

@@ -186,7 +186,7 @@ def open_folder(
         if isinstance(read, Diagnostic):
             extra.append(read)
         else:
-            index = parse_index(scheme.index.file, read, scheme.index)
+            index = _parsed_index(scheme, read, use_cache)
             index_suppressed = suppressions(read, ())
     skip = {scheme.template, index_name}
     proposal_names = [n for n in names if n not in skip]
@@ -196,6 +196,21 @@ def open_folder(
     return Folder(
         root, scheme, template, proposals, index, index_suppressed, tuple(extra), loaded.keys
     )
+
+
+def _parsed_index(scheme: Scheme, text: str, use_cache: bool) -> IndexTable | None:
+    """The index table, parsed once per content (a README of 10,000 rows takes a while)."""
+    assert scheme.index is not None
+    if not use_cache:
+        return parse_index(scheme.index.file, text, scheme.index)
+    digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    path = cache.keyed_file("index", digest, repr(scheme.index))
+    stored = cache.load_any(path)
+    if isinstance(stored, tuple) and len(stored) == 1:  # (the table or None,)
+        return stored[0]  # type: ignore[no-any-return]
+    index = parse_index(scheme.index.file, text, scheme.index)
+    cache.save(path, (index,))
+    return index
 
 
 def sidecar_path(scheme: Scheme, name: str) -> str | None:
@@ -289,22 +304,23 @@ def load_proposals(
     parsed, their digests taken as they are read.
     """
     path = cache.cache_file(cache_place(root), repr(scheme))
-    entries = cache.load(path) if use_cache else {}
-    fresh: cache.Entries = {}
+    shards = cache.load_shards(path) if use_cache else [{} for _ in range(cache.SHARDS)]
+    fresh: list[cache.Entries] = [{} for _ in shards]
     todo: list[str] = []
     result: dict[str, Proposal] = {}
     for name in names:
-        hit = entries.get(name)
-        if hit is None or not isinstance(hit, cache.Entry):
+        shard = cache.shard_of(name)
+        hit = shards[shard].get(name)
+        if not isinstance(hit, cache.Entry):
             todo.append(name)
             continue
         stat = stat_key(root, name, scheme)
         if stat is not None and hit.stat == stat:
             result[name] = hit.proposal
-            fresh[name] = hit
+            fresh[shard][name] = hit
         elif hit.key == content_key(root, name, scheme):
             result[name] = hit.proposal
-            fresh[name] = hit._replace(stat=stat)
+            fresh[shard][name] = hit._replace(stat=stat)
         else:
             todo.append(name)
     with Progress("parsed", len(todo)) as progress:
@@ -312,13 +328,24 @@ def load_proposals(
             progress.advance()
             result[proposal.path] = proposal
             if key is not None and proposal.load_error is None:
-                fresh[proposal.path] = cache.Entry(key, stat, proposal)
-    if use_cache and (todo or fresh != entries):
+                entry = cache.Entry(key, stat, proposal)
+                fresh[cache.shard_of(proposal.path)][proposal.path] = entry
+    if use_cache:
         now = time.time_ns()
-        kept = {n: e._replace(stat=cache.trusted_stat(e.stat, now)) for n, e in fresh.items()}
-        cache.save(path, kept)
-    keys = {name: entry.key for name, entry in fresh.items()}
+        changed = {
+            shard: {n: e._replace(stat=cache.trusted_stat(e.stat, now)) for n, e in new.items()}
+            for shard, (old, new) in enumerate(zip(shards, fresh, strict=True))
+            if not _same_entries(old, new)
+        }
+        cache.save_shards(path, changed)
+    keys = {name: entry.key for shard in fresh for name, entry in shard.items()}
     return Loaded(tuple(result[name] for name in names), keys)
+
+
+def _same_entries(old: cache.Entries, new: cache.Entries) -> bool:
+    """Whether a shard holds what it held: the same names, each entry the very one loaded
+    (by identity: comparing parsed proposals field by field would cost more than saving)."""
+    return old.keys() == new.keys() and all(new[name] is entry for name, entry in old.items())
 
 
 def cache_place(root: Path) -> str:

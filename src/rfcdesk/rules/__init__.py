@@ -122,9 +122,6 @@ class Rule:
     # A proposal rule whose findings can be about another file (a link to it): run on every
     # proposal even when only some are reported (`check FILE...`).
     reaches_others: bool = False
-    # A proposal rule that reads other proposals (their headings): its findings cannot be
-    # reused for an unchanged proposal when another one changed.
-    reads_others: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -137,12 +134,11 @@ def register(
     severity: Severity = Severity.ERROR,
     scope: str = "proposal",
     reaches_others: bool = False,
-    reads_others: bool = False,
 ) -> Callable[[Callable[..., Iterator[Finding]]], Callable[..., Iterator[Finding]]]:
     """Add the decorated check function to the registry under a stable code."""
 
     def add(check: Callable[..., Iterator[Finding]]) -> Callable[..., Iterator[Finding]]:
-        _add(Rule(code, name, summary, severity, scope, check, reaches_others, reads_others))
+        _add(Rule(code, name, summary, severity, scope, check, reaches_others))
         return check
 
     return add
@@ -170,13 +166,39 @@ def _silenced(code: str, suppressed: frozenset[str]) -> bool:
     return any(code.startswith(prefix) for prefix in suppressed)
 
 
+class Checked(NamedTuple):
+    """What a proposal's rules found, and the other proposals they read to find it."""
+
+    findings: tuple[Diagnostic, ...]
+    read: frozenset[str]  # paths of the proposals looked up (a link's target's headings)
+
+
 class Reuse(NamedTuple):
-    """Findings of the rules that look at one proposal alone, kept from an earlier run:
-    `known` is reused as it is (the caller checked it is still true), `computed` receives
-    what this run found afresh."""
+    """Findings of a proposal's rules kept from an earlier run: `known` is reused as it is
+    (the caller checked that the proposal and what its rules read are unchanged);
+    `computed` receives what this run found afresh."""
 
     known: Mapping[str, tuple[Diagnostic, ...]]
-    computed: dict[str, tuple[Diagnostic, ...]]
+    computed: dict[str, Checked]
+
+
+class _Reads(Mapping[str, Proposal]):
+    """The folder's proposals by path, noting which ones a rule looks up."""
+
+    def __init__(self, by_path: Mapping[str, Proposal]) -> None:
+        self.by_path = by_path
+        self.read: set[str] = set()
+
+    def __getitem__(self, path: str) -> Proposal:
+        self.read.add(path)
+        return self.by_path[path]
+
+    def __iter__(self) -> Iterator[str]:
+        self.read.update(self.by_path)
+        return iter(self.by_path)
+
+    def __len__(self) -> int:
+        return len(self.by_path)
 
 
 def run_rules(
@@ -198,8 +220,6 @@ def run_rules(
     active = {code for code in RULES if enabled(code, select, ignore)}
     per_proposal = [r for r in RULES.values() if r.scope == "proposal" and r.code in active]
     reaching = [r for r in per_proposal if r.reaches_others]
-    own = [r for r in per_proposal if not r.reads_others]
-    reading = [r for r in per_proposal if r.reads_others]
     found: list[Diagnostic] = []
     for proposal in ctx.proposals:
         if proposal.load_error is not None:
@@ -210,12 +230,13 @@ def run_rules(
             found.extend(_check(proposal, ctx, reaching))
             continue
         mine = reuse.known.get(proposal.path) if reuse else None
-        if mine is None:
-            mine = tuple(_check(proposal, ctx, own))
-            if reuse is not None:
-                reuse.computed[proposal.path] = mine
+        if mine is None and reuse is not None:
+            reads = _Reads(ctx.by_path)
+            mine = tuple(_check(proposal, ctx._replace(by_path=reads), per_proposal))
+            reuse.computed[proposal.path] = Checked(mine, frozenset(reads.read))
+        elif mine is None:
+            mine = tuple(_check(proposal, ctx, per_proposal))
         found.extend(mine)
-        found.extend(_check(proposal, ctx, reading))
     for rule in RULES.values():
         if rule.scope == "folder" and rule.code in active:
             folder_check: FolderCheck = rule.check  # type: ignore[assignment]

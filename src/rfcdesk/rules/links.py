@@ -83,7 +83,6 @@ def anchor_key(anchor: str) -> str:
     "A link points to a heading that does not exist.",
     Severity.WARNING,
     reaches_others=True,
-    reads_others=True,
 )
 def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     for link in proposal.links:

@@ -86,9 +86,9 @@ def findings(
         diagnostics = _diagnose(folder, ctx, select, ignore, only)
     else:
         around = _surroundings(folder, config, select, ignore)
-        reuse, outside = _stored_findings(folder, around)
+        reuse, outside, shards = _stored_findings(folder, around)
         diagnostics = _diagnose(folder, ctx, select, ignore, only, reuse)
-        _store_findings(folder, around, reuse, {**outside, **ctx.outside})
+        _store_findings(folder, around, reuse, {**outside, **ctx.outside}, shards)
     if use_cache and only is None:
         paths = tuple(p.path for p in folder.proposals)
         cache.save_result(root, cache.Result(key, diagnostics, paths, ctx.outside))
@@ -99,17 +99,24 @@ def findings(
 
 
 class _Stored(NamedTuple):
-    surroundings: str  # what the findings depend on besides the proposal (a digest)
+    """One proposal's findings as a run left them."""
+
+    key: ContentKey  # the proposal's content
+    read: tuple[tuple[str, ContentKey | None], ...]  # the proposals its rules read, as read
+    findings: tuple[Diagnostic, ...]
+
+
+class _Around(NamedTuple):
+    surroundings: str  # what the findings depend on besides the proposals (a digest)
     outside: dict[str, bool]  # link targets outside the folder, and whether they existed
-    findings: dict[str, tuple[ContentKey, tuple[Diagnostic, ...]]]  # path -> (key, findings)
 
 
 def _surroundings(
     folder: Folder, config: Config, select: tuple[str, ...], ignore: tuple[str, ...]
 ) -> str:
-    """A digest of all a proposal's own findings depend on besides its content: the scheme,
+    """A digest of all a proposal's findings depend on besides the proposals: the scheme,
     the template and what the folder's practice made of it, the settings, and the names of
-    the files around it (links and images point at them)."""
+    the files around them (links and images point at them)."""
     listing = list_tree(folder.root)
     names = (sorted(listing.files), sorted(listing.folders), sorted(listing.escapes))
     return cache.stable_digest((folder.scheme, folder.template, config, select, ignore, names))
@@ -119,28 +126,50 @@ def _findings_file(folder: Folder) -> Path:
     return cache.keyed_file("findings", cache_place(folder.root), repr(folder.scheme))
 
 
-def _stored_findings(folder: Folder, around: str) -> tuple[Reuse, dict[str, bool]]:
-    """The findings of unchanged proposals, from the last run in the same surroundings, and
-    the targets outside the folder they looked up."""
-    stored = cache.load_any(_findings_file(folder))
-    if not isinstance(stored, _Stored) or stored.surroundings != around:
-        return Reuse({}, {}), {}
-    if any((folder.root / path).exists() != was for path, was in stored.outside.items()):
-        return Reuse({}, {}), {}
+def _stored_findings(
+    folder: Folder, around: str
+) -> tuple[Reuse, dict[str, bool], list[cache.Shard]]:
+    """The findings of proposals that, like what their rules read, are unchanged since the
+    last run in the same surroundings; the targets outside the folder that run looked up;
+    the stored findings themselves."""
+    path = _findings_file(folder)
+    last = cache.load_any(path)
+    if not isinstance(last, _Around) or last.surroundings != around:
+        return Reuse({}, {}), {}, [{} for _ in range(cache.SHARDS)]
+    if any((folder.root / target).exists() != was for target, was in last.outside.items()):
+        return Reuse({}, {}), {}, [{} for _ in range(cache.SHARDS)]
+    shards = cache.load_shards(path)
+    keys = folder.keys
     known = {
-        path: found
-        for path, (key, found) in stored.findings.items()
-        if folder.keys.get(path) == key
+        name: entry.findings
+        for shard in shards
+        for name, entry in shard.items()
+        if isinstance(entry, _Stored)
+        and keys.get(name) == entry.key
+        and all(keys.get(other) == key for other, key in entry.read)
     }
-    return Reuse(known, {}), stored.outside
+    return Reuse(known, {}), last.outside, shards
 
 
-def _store_findings(folder: Folder, around: str, reuse: Reuse, outside: dict[str, bool]) -> None:
+def _store_findings(
+    folder: Folder,
+    around: str,
+    reuse: Reuse,
+    outside: dict[str, bool],
+    shards: list[cache.Shard],
+) -> None:
     if not reuse.computed:
         return
-    findings = {}
-    for path, found in (*reuse.known.items(), *reuse.computed.items()):
-        key = folder.keys.get(path)
-        if key is not None:
-            findings[path] = (key, found)
-    cache.save(_findings_file(folder), _Stored(around, dict(outside), findings))
+    keys = folder.keys
+    changed: dict[int, cache.Shard] = {}
+    for name, checked in reuse.computed.items():
+        key = keys.get(name)
+        if key is None:
+            continue
+        shard = cache.shard_of(name)
+        if shard not in changed:
+            changed[shard] = {n: e for n, e in shards[shard].items() if n in keys}
+        read = tuple((other, keys.get(other)) for other in sorted(checked.read))
+        changed[shard][name] = _Stored(key, read, checked.findings)
+    cache.save(_findings_file(folder), _Around(around, outside))
+    cache.save_shards(_findings_file(folder), changed)

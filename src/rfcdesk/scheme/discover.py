@@ -150,9 +150,10 @@ def is_document(path: str) -> bool:
 
 
 def stem_of(path: str) -> str:
-    name = posixpath.basename(path)
+    name = path.rpartition("/")[2]
+    lower = name.lower()
     for suffix in DOCUMENT_SUFFIXES:
-        if name.lower().endswith(suffix):
+        if lower.endswith(suffix):
             return name[: -len(suffix)]
     return name
 
