@@ -79,13 +79,15 @@ def environment() -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def renderer_digest() -> str:
-    """A digest of what turns inputs into a page: the templates and the renderer's code.
+    """A digest of what turns inputs into a page and its search entry: the templates, the
+    renderer's code and the search index's (whose terms the manifest keeps).
 
     Part of every page's key, so that a new rfcdesk (or a template edit while developing
     one) renders every page again instead of trusting pages an older one wrote.
     """
     package = resources.files("rfcdesk.site")
-    parts = [package.joinpath(name).read_bytes() for name in ("render.py", "render_rst.py")]
+    code = ("render.py", "render_rst.py", "search.py")
+    parts = [package.joinpath(name).read_bytes() for name in code]
     templates = package.joinpath("templates")
     for item in sorted(templates.iterdir(), key=lambda t: t.name):
         parts.append(item.name.encode() + b"\0" + item.read_bytes())
