@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import json
@@ -13,12 +14,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from rfcdesk.edge.watch import POLL_SECONDS, FolderWatch, Notify, is_edit, polling_asked
 from rfcdesk.errors import FatalError
 from rfcdesk.site.build import BuildResult
 from rfcdesk.site.serve import (
@@ -29,7 +31,6 @@ from rfcdesk.site.serve import (
     Slots,
     StopSignal,
     failure_of,
-    fingerprint,
     is_loopback,
     listen,
     rebuild,
@@ -160,30 +161,217 @@ def test_a_stop_signal_interrupts_a_build_but_ends_serving_between_requests() ->
         stop(signal.SIGINT, None)  # asked twice: at once
 
 
+@pytest.fixture(autouse=True)
+def _events_wanted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's WATCHFILES_FORCE_POLLING must not turn the event tests into poll tests."""
+    monkeypatch.delenv("WATCHFILES_FORCE_POLLING", raising=False)
+
+
+def counting_build(builds: list[float]) -> Callable[[], BuildResult]:
+    def build() -> BuildResult:
+        builds.append(time.monotonic())
+        return good_build()
+
+    return build
+
+
+@contextlib.contextmanager
+def watching(
+    folder: FolderWatch, build: Callable[[], BuildResult]
+) -> Iterator[tuple[BuildState, io.StringIO]]:
+    """The watcher's thread over `folder`, stopped (and timed) on the way out."""
+    state, stop, err = BuildState(), threading.Event(), io.StringIO()
+    watcher = threading.Thread(target=watch, args=(folder, build, state, stop, err))
+    watcher.start()
+    try:
+        yield state, err
+    finally:
+        stop.set()
+        asked = time.monotonic()
+        watcher.join(10)
+        folder.close()
+        # Ctrl-C: the watcher notices within a step of the event loop or a poll.
+        assert not watcher.is_alive() and time.monotonic() - asked < 2 * POLL_SECONDS + 0.5
+
+
 def test_the_watcher_outlives_a_crashing_build(tmp_path: Path) -> None:
     proposal = tmp_path / "klip-1.md"
     proposal.write_text("one")
     outcomes = [broken_build, good_build]
-    state, stop, err = BuildState(), threading.Event(), io.StringIO()
-    built_from = fingerprint(tmp_path)
-    watcher = threading.Thread(
-        target=watch,
-        args=(tmp_path, None, lambda: outcomes.pop(0)(), state, stop, err, built_from),
-    )
-    watcher.start()
-    try:
+    folder = FolderWatch(tmp_path, None, print)
+    assert not folder.polling
+    with watching(folder, lambda: outcomes.pop(0)()) as (state, err):
         proposal.write_text("one two")
         failed = state.wait_past(0, timeout=10)
         assert failed.failure == BuildFailure(f"RuntimeError: Pygments fell over ({BUG})")
-        assert watcher.is_alive()
         proposal.write_text("one two three")
         fixed = state.wait_past(failed.version, timeout=10)
         assert (fixed.generation, fixed.failure) == (1, None)
-    finally:
-        stop.set()
-        watcher.join(10)
     assert outcomes == []
     assert err.getvalue().splitlines()[-1] == "rebuilt in 0.25s (klip-2-schema-cache.md)"
+
+
+def test_events_make_one_rebuild_per_burst_and_ignore_the_output_and_hidden_folders(
+    tmp_path: Path,
+) -> None:
+    for name in ("klip-1.md", "klip-2.md", "site/index.html", ".git/index"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("before")
+    builds: list[float] = []
+    told: list[str] = []
+    folder = FolderWatch(tmp_path, tmp_path / "site", told.append)
+    with watching(folder, counting_build(builds)) as (state, _):
+        # A rebuild writing its output, and git at work, are no edits.
+        (tmp_path / "site" / "index.html").write_text("rebuilt")
+        (tmp_path / "site" / "p").mkdir()
+        (tmp_path / "site" / "p" / "klip-1.html").write_text("new page")
+        (tmp_path / ".git" / "index").write_text("committed")
+        assert state.wait_past(0, timeout=1.5).generation == 0
+        # An editor saving several files at once: one rebuild.
+        for i in range(5):
+            (tmp_path / "klip-1.md").write_text(f"save {i}")
+            (tmp_path / "klip-2.md").write_text(f"save {i}")
+        (tmp_path / "klip-3.md").write_text("new")
+        first = state.wait_past(0, timeout=10)
+        assert first.generation == 1
+        assert state.wait_past(first.version, timeout=1.5).generation == 1
+    assert (len(builds), told, folder.polling) == (1, [], False)
+
+
+def test_an_edit_saved_during_the_first_build_makes_a_rebuild(tmp_path: Path) -> None:
+    proposal = tmp_path / "klip-1.md"
+    proposal.write_text("one")
+    folder = FolderWatch(tmp_path, None, print)  # watching starts, then the first build runs
+    proposal.write_text("one two")  # saved while it runs
+    builds: list[float] = []
+    with watching(folder, counting_build(builds)) as (state, _):
+        assert state.wait_past(0, timeout=10).generation == 1
+
+
+def cannot_start(root: str) -> Notify:
+    raise OSError(28, f"OS file watch limit reached. about [{root!r}]")
+
+
+def test_when_events_cannot_start_the_folder_is_polled_and_the_user_told_once(
+    tmp_path: Path,
+) -> None:
+    proposal = tmp_path / "klip-1.md"
+    proposal.write_text("one")
+    told: list[str] = []
+    folder = FolderWatch(tmp_path, None, told.append, start=cannot_start)
+    proposal.write_text("one two")  # during the first build: still seen
+    builds: list[float] = []
+    with watching(folder, counting_build(builds)) as (state, _):
+        first = state.wait_past(0, timeout=10)
+        assert first.generation == 1
+        proposal.write_text("one two three, longer")
+        assert state.wait_past(first.version, timeout=10).generation == 2
+    assert folder.polling
+    assert told == [
+        f"rfcdesk: cannot watch {tmp_path} for changes ([Errno 28] OS file watch limit "
+        f"reached. about [{os.path.realpath(tmp_path)!r}]); polling every 0.4 s instead"
+    ]
+
+
+class BreakingEvents:
+    """Events that work once, then fail as a watcher past its limits does."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.calls = 0
+
+    def watch(
+        self, debounce_ms: int, step_ms: int, timeout_ms: int, stop_event: threading.Event
+    ) -> set[tuple[int, str]] | str:
+        self.calls += 1
+        if self.calls == 1:
+            return {(2, os.path.join(self.root, "klip-1.md"))}
+        raise RuntimeError("error in underlying watcher: too many open files")
+
+    def close(self) -> None:
+        pass
+
+
+def test_events_that_fail_later_give_way_to_polling_with_one_rebuild(tmp_path: Path) -> None:
+    proposal = tmp_path / "klip-1.md"
+    proposal.write_text("one")
+    told: list[str] = []
+    folder = FolderWatch(tmp_path, None, told.append, start=BreakingEvents)
+    builds: list[float] = []
+    with watching(folder, counting_build(builds)) as (state, _):
+        # The event, then the failure: an edit may have been lost, so one more build.
+        second = state.wait_past(state.wait_past(0, timeout=10).version, timeout=10)
+        assert second.generation == 2
+        proposal.write_text("one two")
+        assert state.wait_past(second.version, timeout=10).generation == 3
+    assert told == [
+        f"rfcdesk: watching {tmp_path} for changes failed (error in underlying watcher: "
+        "too many open files); polling every 0.4 s instead"
+    ]
+
+
+def test_polling_when_asked_through_watchfiles_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    proposal = tmp_path / "klip-1.md"
+    proposal.write_text("one")
+    told: list[str] = []
+    folder = FolderWatch(tmp_path, None, told.append)
+    builds: list[float] = []
+    with watching(folder, counting_build(builds)) as (state, _):
+        proposal.write_text("one two")  # same second, one byte more: seen
+        assert state.wait_past(0, timeout=10).generation == 1
+    assert (folder.polling, told) == (
+        True,
+        ["rfcdesk: WATCHFILES_FORCE_POLLING is set; polling every 0.4 s instead"],
+    )
+
+
+WSL = "on WSL a Windows drive sends no events (WATCHFILES_FORCE_POLLING=false listens)"
+
+
+@pytest.mark.parametrize(
+    ("environ", "release", "why"),
+    [
+        ({}, "6.1.0-18-amd64", None),
+        ({}, "5.15.153.1-microsoft-standard-WSL2", WSL),
+        ({"WATCHFILES_FORCE_POLLING": "1"}, "6.1.0-18-amd64", "WATCHFILES_FORCE_POLLING is set"),
+        ({"WATCHFILES_FORCE_POLLING": "Disabled"}, "5.15.153.1-microsoft-standard-WSL2", None),
+        ({"WATCHFILES_FORCE_POLLING": ""}, "6.1.0-18-amd64", None),
+    ],
+)
+def test_polling_asked_follows_watchfiles_rule(
+    environ: dict[str, str], release: str, why: str | None
+) -> None:
+    assert polling_asked(environ, release) == why
+
+
+@pytest.mark.parametrize(
+    ("relative", "edit"),
+    [
+        ("klip-1.md", True),
+        ("drafts/klip-2.md", True),
+        (".rfcdesk.toml", True),  # hidden files are read, as the folder's listing lists them
+        ("img", True),
+        ("", False),
+        (".", False),
+        (".git/index", False),
+        ("drafts/.cache/x", False),
+        ("../outside/klip-3.md", False),
+        ("_site", False),
+        ("_site/index.html", False),
+        ("_site2/klip-4.md", True),
+    ],
+)
+def test_is_edit(relative: str, edit: bool) -> None:
+    assert is_edit(relative, "_site") is edit
+
+
+def test_watchfiles_is_imported_only_when_serve_watches() -> None:
+    code = "import sys, rfcdesk.cli, rfcdesk.commands.serve; print('watchfiles' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "False\n"
 
 
 # --- the event stream ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from rfcdesk.edge.watch import FolderWatch
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.locate import folder_settings
@@ -22,10 +23,10 @@ from rfcdesk.site.serve import (
     BuildState,
     Slots,
     StopSignal,
-    fingerprint,
     handling_stop_signals,
     is_loopback,
     listen,
+    tell,
     watch,
 )
 
@@ -58,22 +59,22 @@ def run(options: Options, out: TextIO) -> int:
         build_options = BuildOptions(target, live=True)
         stop = threading.Event()
         watcher: threading.Thread | None = None
+        folder_watch: FolderWatch | None = None
         try:
             started = time.perf_counter()
-            built_from = fingerprint(folder.root, target)
+            # Watching starts before the first build: an edit saved during it is not missed.
+            folder_watch = FolderWatch(folder.root, target, lambda text: tell(sys.stderr, text))
             result = build_site(folder, build_options)
             state = BuildState()
             server = listen(host, port, target, state, Slots())
             watcher = threading.Thread(
                 target=watch,
                 args=(
-                    folder.root,
-                    target,
+                    folder_watch,
                     lambda: build_site(open_folder(config, scheme), build_options),
                     state,
                     stop,
                     sys.stderr,
-                    built_from,
                 ),
                 daemon=True,
             )
@@ -94,6 +95,8 @@ def run(options: Options, out: TextIO) -> int:
             stop.set()
             if watcher is not None:
                 watcher.join(WATCHER_JOIN_SECONDS)
+            if folder_watch is not None:
+                folder_watch.close()
     return EXIT_OK
 
 

@@ -3,18 +3,19 @@
 A rebuild re-renders only the proposal pages whose inputs changed: each page's inputs
 (its text, its metadata, the pages its links lead to, its backlinks, its history and its
 diagnostics) are digested into a key kept in `.rfcdesk-build.json` in the output folder.
-The index, dashboard, search index, feed and exports are one file each, always rewritten,
-and a file is only written when its bytes change.
+The index, dashboard, feed and exports are one file each, and the search index a set of
+small scripts (`site/search.py`), all rewritten every time; a file is only written when its
+bytes change.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import posixpath
-import re
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -40,9 +41,10 @@ from rfcdesk.site.export import document, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
 from rfcdesk.site.render_rst import render_rst
+from rfcdesk.site.search import SearchEntry, export, search_entry, search_files
 
 MANIFEST = ".rfcdesk-build.json"
-MANIFEST_FORMAT = 3  # 3: search entries hold the text
+MANIFEST_FORMAT = 4  # 3: search entries hold the text; 4: and their terms
 _PARALLEL_THRESHOLD = 200
 
 
@@ -77,13 +79,15 @@ def environment() -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def renderer_digest() -> str:
-    """A digest of what turns inputs into a page: the templates and the renderer's code.
+    """A digest of what turns inputs into a page and its search entry: the templates, the
+    renderer's code and the search index's (whose terms the manifest keeps).
 
     Part of every page's key, so that a new rfcdesk (or a template edit while developing
     one) renders every page again instead of trusting pages an older one wrote.
     """
     package = resources.files("rfcdesk.site")
-    parts = [package.joinpath(name).read_bytes() for name in ("render.py", "render_rst.py")]
+    code = ("render.py", "render_rst.py", "search.py")
+    parts = [package.joinpath(name).read_bytes() for name in code]
     templates = package.joinpath("templates")
     for item in sorted(templates.iterdir(), key=lambda t: t.name):
         parts.append(item.name.encode() + b"\0" + item.read_bytes())
@@ -228,7 +232,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     for page, html, text, _headings in rendered:
         write_if_changed(output / page, html.encode())
         entry = by_page[page]
-        search[page] = search_entry(entry, text)
+        search[page] = search_entry(page, entry.label, entry.title, entry.status_text, text)
     # write everything else
     _write_aggregates(folder, history, entries, output, options, search)
     _copy_files(folder, entries, files, output)
@@ -241,34 +245,6 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         time.perf_counter() - started,
         history.shallow_before,
     )
-
-
-_WORD = re.compile(r"\w[\w'-]*\w|\w", re.UNICODE)
-# The plain text kept for snippets, bounded so that one huge document cannot swell the
-# index; real proposals are mostly well under it (about 10,000 characters is typical).
-SEARCH_TEXT_CHARS = 20_000
-
-
-def search_entry(entry: Entry, text: str) -> dict[str, str]:
-    """What the search page knows of a proposal: its plain text up to SEARCH_TEXT_CHARS
-    (the snippet around a match is cut from it), and the distinct words of the rest, so a
-    word past the cap still finds the proposal.
-    """
-    kept = text
-    if len(text) > SEARCH_TEXT_CHARS:
-        # Cut at a space, so no half word at the end matches what the document does not say.
-        cut = text.rfind(" ", 0, SEARCH_TEXT_CHARS + 1)
-        kept = text[: cut if cut > 0 else SEARCH_TEXT_CHARS]
-    known = {w.lower() for w in _WORD.findall(kept)}
-    rest = sorted({w.lower() for w in _WORD.findall(text[len(kept) :])} - known)
-    return {
-        "url": entry.page,
-        "label": entry.label,
-        "title": entry.title,
-        "status": entry.status_text,
-        "text": kept,
-        "rest_words": " ".join(rest),
-    }
 
 
 def _entry_key(entry: Entry) -> list[Any]:
@@ -313,7 +289,7 @@ def _write_aggregates(
     entries: list[Entry],
     output: Path,
     options: BuildOptions,
-    search: dict[str, dict[str, str]],
+    search: dict[str, SearchEntry],
 ) -> None:
     env = environment()
     common = _common(folder, history, options.live, "")
@@ -332,9 +308,7 @@ def _write_aggregates(
         "open_age": open_age,
         "open_count": open_count,
     }
-    search_json = json.dumps(
-        [search[e.page] for e in entries], ensure_ascii=False, separators=(",", ":")
-    )
+    indexed = [search[e.page] for e in entries]
     outputs = {
         "index.html": env.get_template("index.html").render(
             **common, entries=entries, facets=found, keys=keys
@@ -343,10 +317,7 @@ def _write_aggregates(
             **common, entries=entries, charts=chart_set, today=today.isoformat()
         ),
         "search.html": env.get_template("search.html").render(**common),
-        "search-index.json": search_json,
-        # The same index as a script: a page opened from disk may load a script but not
-        # fetch a file.
-        "search-index.js": f"window.RFCDESK_SEARCH = {search_json};\n",
+        "search-index.json": export(indexed),
         "proposals.json": json.dumps(
             document(folder.scheme.name, entries), indent=2, ensure_ascii=False
         ),
@@ -361,8 +332,11 @@ def _write_aggregates(
         "assets/site.js": _static("site.js"),
         "assets/search.js": _static("search.js"),
     }
-    for name, text in outputs.items():
+    pieces = search_files(indexed)
+    for name, text in {**outputs, **pieces}.items():
         write_if_changed(output / name, text.encode())
+    _remove_stale_search(output, pieces)
+    (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
 
 
 def _static(name: str) -> str:
@@ -388,6 +362,14 @@ def _remove_stale(output: Path, manifest: dict[str, Any], keys: dict[str, str]) 
     for page in manifest.get("pages", {}):
         if page not in keys:
             (output / page).unlink(missing_ok=True)
+
+
+def _remove_stale_search(output: Path, pieces: dict[str, str]) -> None:
+    """Shards and chunks the index no longer has (a word gone, fewer proposals)."""
+    with contextlib.suppress(OSError):
+        for path in (output / "search").iterdir():
+            if path.suffix == ".js" and f"search/{path.name}" not in pieces:
+                path.unlink(missing_ok=True)
 
 
 def _load_manifest(output: Path) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """`rfcdesk serve`: build, serve on loopback, rebuild on change, reload open pages.
 
-The live server is a builder callback, a file watcher and a reload signal: a thread polls the
-folder's files (names, sizes, mtimes), rebuilds the site into the output folder when they
-change, and records the outcome in a `BuildState`; each open page listens on a
+The live server is a builder callback, a file watcher and a reload signal: a thread waits for
+edits under the folder (`edge.watch`: file-system events, or polling where they fail),
+rebuilds the site into the output folder after each batch, and records the outcome in a
+`BuildState`; each open page listens on a
 server-sent-events stream and reloads after a good rebuild, or shows an overlay with the
 failure after a bad one. No failure of a rebuild stops the watcher. Only files inside the
 output folder are served, by a bounded number of threads.
@@ -14,7 +15,6 @@ import contextlib
 import http.server
 import ipaddress
 import json
-import os
 import re
 import select
 import signal
@@ -29,12 +29,11 @@ from types import FrameType
 from typing import Any, NamedTuple, TextIO
 from urllib.parse import unquote, urlsplit
 
-from rfcdesk.edge.files import walk
+from rfcdesk.edge.watch import FolderWatch
 from rfcdesk.errors import FatalError
 from rfcdesk.site.build import BuildResult
 
 EVENTS_PATH = "/__rfcdesk/events"
-POLL_SECONDS = 0.4
 KEEPALIVE_SECONDS = 15.0
 STREAM_TICK_SECONDS = 1.0  # how soon a stream notices its page has gone
 FILE_THREADS = 32  # requests for files served at once; the rest wait in the listen backlog
@@ -138,27 +137,6 @@ def _event(name: str, data: str) -> bytes:
 # --- the watcher -----------------------------------------------------------------------------
 
 
-def fingerprint(root: Path, skip: Path | None = None) -> tuple[tuple[str, int, int], ...]:
-    """(name, size, mtime) of every file under the folder, hidden folders and `skip` aside.
-
-    `skip` is the site's own output when it lies inside the folder: its writes must not
-    look like edits, or every rebuild would start another.
-    """
-    skipped: frozenset[str] = frozenset()
-    if skip is not None:
-        inside = os.path.relpath(skip.resolve(), root.resolve())
-        if not inside.startswith(".."):
-            skipped = frozenset({inside.replace(os.sep, "/")})
-    found = []
-    for name in walk(root, skip=skipped).files:
-        try:
-            st = os.stat(root / name)
-        except OSError:
-            continue
-        found.append((name, st.st_size, st.st_mtime_ns))
-    return tuple(found)
-
-
 # Messages of FatalError start with the file they are about: "path: what" or "path:line: what".
 _PLACE = re.compile(r"(?P<file>[^:\n]+?)(?P<line>:\d+)?: ")
 
@@ -184,44 +162,37 @@ def rebuild(build: Callable[[], BuildResult], state: BuildState, root: Path, err
         result = build()
     except FatalError as exc:
         state.failed(failure_of(exc.message, root))
-        _tell(err, f"rfcdesk: rebuild failed: {exc.message}")
+        tell(err, f"rfcdesk: rebuild failed: {exc.message}")
     except Exception as exc:
         what = f"{type(exc).__name__}: {exc}"
         state.failed(BuildFailure(f"{what} ({BUG})"))
-        _tell(err, f"rfcdesk: rebuild failed: {what} ({BUG})\n{traceback.format_exc().rstrip()}")
+        tell(err, f"rfcdesk: rebuild failed: {what} ({BUG})\n{traceback.format_exc().rstrip()}")
     else:
         state.succeeded()
         pages = ", ".join(result.rendered) or "no proposal page"
-        _tell(err, f"rebuilt in {result.seconds:.2f}s ({pages})")
+        tell(err, f"rebuilt in {result.seconds:.2f}s ({pages})")
 
 
-def _tell(err: TextIO, text: str) -> None:
+def tell(err: TextIO, text: str) -> None:
     """A report on the terminal; a terminal that has gone away must not stop the watcher."""
     with contextlib.suppress(OSError, ValueError):
         print(text, file=err, flush=True)
 
 
 def watch(
-    root: Path,
-    skip: Path | None,
+    folder: FolderWatch,
     build: Callable[[], BuildResult],
     state: BuildState,
     stop: threading.Event,
     err: TextIO,
-    built_from: tuple[tuple[str, int, int], ...] | None = None,
 ) -> None:
-    """Rebuild whenever the files under `root` change, until `stop` is set.
+    """Rebuild after each batch of edits under the watched folder, until `stop` is set.
 
-    `built_from` is the fingerprint the current site was built from, so that an edit saved
-    during the first build is not missed; without it the watcher starts from the files as
-    they are now.
+    The folder is watched from before the first build, so an edit saved during that build
+    makes the first rebuild.
     """
-    last = fingerprint(root, skip) if built_from is None else built_from
-    while not stop.wait(POLL_SECONDS):
-        now = fingerprint(root, skip)
-        if now != last:
-            last = now
-            rebuild(build, state, root, err)
+    while folder.wait(stop):
+        rebuild(build, state, folder.root, err)
 
 
 # --- the server ------------------------------------------------------------------------------
