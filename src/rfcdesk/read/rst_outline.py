@@ -439,7 +439,10 @@ class _Reader:
         starts = [0]
         for _, text in parts[:-1]:
             starts.append(starts[-1] + len(text) + 1)
-        return _InlineText(self, parts, starts).read(_docutils().escape2null(source))
+        inline = _InlineText(self, parts, starts)
+        if not any(c in source for c in "`*|_\\"):
+            return inline.implicit_only(source)  # no markup to read: URIs only
+        return inline.read(_docutils().escape2null(source))
 
 
 # What a link in a paragraph needs: a phrase reference's `_, a PEP or RFC role, or what a
@@ -448,7 +451,9 @@ _LINKISH = re.compile(r"`_|:(?:pep|rfc)(?:-reference)?:|[A-Za-z0-9.+-]:[^\s]|@",
 
 
 def _may_link(source: str) -> bool:
-    return _LINKISH.search(source) is not None
+    if "`_" in source or "://" in source or "@" in source:
+        return True
+    return ":" in source and _LINKISH.search(source) is not None
 
 
 class _InlineText:
@@ -592,6 +597,10 @@ class _InlineText:
         uri = settings.rfc_base_url + self.inliner.rfc_url % number
         self._found(uri + ("#" + section if "#" in text else ""), at)
         return f"RFC {number}"
+
+    def implicit_only(self, text: str) -> str:
+        """A block with no inline markup: its standalone URIs and e-mail addresses."""
+        return self._implicit([(0, text)])
 
     def _implicit(self, plain: list[tuple[int, str]]) -> str:
         """Text with no markup in it: standalone URIs and e-mail addresses are links."""
