@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from rfcdesk.edge import cache
@@ -43,3 +45,31 @@ def test_loading_marks_a_file_as_used(tmp_path: Path) -> None:
     assert cache.load_any(older) == {"k": 1}  # used now: newer is now the older one
     cache.prune(tmp_path, older.stat().st_size)
     assert (older.exists(), newer.exists()) == (True, False)
+
+
+def test_a_stat_is_trusted_only_when_the_file_has_been_still_for_two_seconds() -> None:
+    now = 8_000_000_000
+    assert cache.trusted_stat((10, 5_000_000_000), now) == (10, 5_000_000_000)
+    assert cache.trusted_stat((10, 6_500_000_000), now) is None
+    # A document and its sidecar: the more recent of the two decides.
+    assert cache.trusted_stat((10, 1_000_000_000, 20, 7_000_000_000), now) is None
+    assert cache.trusted_stat(None, now) is None
+
+
+def test_a_stable_digest_does_not_depend_on_the_hash_seed() -> None:
+    code = (
+        "from rfcdesk.edge.cache import stable_digest;"
+        "print(stable_digest({'k': frozenset({'alpha', 'beta', 'gamma', 'delta'}), 'n': (1, 2)}))"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
+    assert cache.stable_digest({"k": frozenset({"alpha"})}) != cache.stable_digest({"k": "alpha"})

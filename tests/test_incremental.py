@@ -3,9 +3,13 @@ reports exactly what a check without any cache reports."""
 
 from __future__ import annotations
 
+import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+
 from support import page_klip, run
 
 LINKING = page_klip(1, "Caching", "In Discussion", "See [the design](klip-2-storage.md#design).")
@@ -61,3 +65,25 @@ def test_each_step_of_a_series_of_edits_matches_a_check_without_cache(folder: Pa
         assert _check(folder) == _check(folder, "--no-cache")
     (folder / "klip-4-new.md").write_text(page_klip(4, "New", "Proposal", "x"), encoding="utf-8")
     assert _check(folder) == _check(folder, "--no-cache")
+
+
+def _shards(cache: Path) -> dict[str, bytes]:
+    """The parse cache's shards (`<key>.NN.pickle`), by name."""
+    shard = re.compile(r"[0-9a-f]{24}\.\d\d\.pickle")
+    return {p.name: p.read_bytes() for p in cache.iterdir() if shard.fullmatch(p.name)}
+
+
+def test_one_edit_rewrites_one_shard_of_the_parse_cache(folder: Path) -> None:
+    hour_ago = time.time() - 3600
+    for path in folder.iterdir():
+        os.utime(path, (hour_ago, hour_ago))  # long still: their size and mtime are trusted
+    _check(folder)
+    cache = folder.parent / "cache"
+    before = _shards(cache)
+    assert 1 <= len(before) <= 3  # three proposals, in at most three shards
+    path = folder / "klip-3-tables.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    _check(folder)
+    after = _shards(cache)
+    assert sorted(after) == sorted(before)
+    assert sum(after[name] != before[name] for name in before) == 1

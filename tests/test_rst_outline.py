@@ -7,12 +7,12 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from conftest import CORPORA
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 
+from conftest import CORPORA
 from rfcdesk.read.proposal import match_field_line
 from rfcdesk.read.rst_outline import parse
 
@@ -164,4 +164,3 @@ def test_the_reader_agrees_with_docutils_on_every_pep() -> None:
             differ[path.name] = (got_titles, expected_titles)
     assert len(files) > 700
     assert differ == {}
-
