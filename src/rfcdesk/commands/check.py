@@ -67,7 +67,7 @@ def _wanted(root: Path, options: Options) -> set[str] | None:
 def run(options: Options, out: TextIO) -> int:
     """Check the folder; print the report; return the exit code."""
     load_all()
-    config = folder_settings(options.path, options.scheme)
+    config = folder_settings(options.path, options.scheme, use_cache=options.use_cache)
     select = options.select or config.select
     ignore = options.ignore + config.ignore
     _validate_codes(select + ignore)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from rfcdesk.edge.files import read_document, walk
+from rfcdesk.edge import cache
+from rfcdesk.edge.cache import StatKey
+from rfcdesk.edge.files import Listing, read_document, walk
 from rfcdesk.edge.git import ignored_folders
-from rfcdesk.model import Diagnostic
-from rfcdesk.read.folder import parse_file
+from rfcdesk.model import Diagnostic, Proposal
+from rfcdesk.read.folder import parse_file, sidecar_path
 from rfcdesk.read.settings import Config, load_config
 from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.detect import Fit, rank_schemes
@@ -29,6 +32,7 @@ from rfcdesk.scheme.discover import (
 )
 from rfcdesk.scheme.infer import Inference, infer_scheme
 from rfcdesk.scheme.load import builtin_scheme
+from rfcdesk.scheme.model import Scheme
 
 # Set to hide the built-in schemes from detection: every folder is then inferred.
 NO_BUILTINS = "RFCDESK_NO_BUILTINS"
@@ -50,13 +54,16 @@ class Located(NamedTuple):
     note: str  # one line: what is read, and how
 
 
-def folder_settings(path: Path, requested: str | None = None, quiet: bool = False) -> Config:
+def folder_settings(
+    path: Path, requested: str | None = None, quiet: bool = False, use_cache: bool = True
+) -> Config:
     """The settings for a command run on `path`: the settings file's, or, with none, the
     proposal folder found below `path` and its scheme, said once on stderr."""
     config = load_config(path)
     if config.source is not None:
         return config
-    located = locate(config.folder, requested)
+    located = remembered_locate(config.folder, requested) if use_cache else None
+    located = located or locate(config.folder, requested)
     if located is None:
         return config
     collection = located.collections[0]
@@ -71,19 +78,55 @@ def folder_settings(path: Path, requested: str | None = None, quiet: bool = Fals
     return config._replace(folder=folder, scheme=scheme, top=config.folder)
 
 
+class _Remembered(NamedTuple):
+    """What `locate` found, and the files it read to find it, as they were."""
+
+    located: Located
+    read: tuple[tuple[str, StatKey | None], ...]  # absolute path -> (size, mtime), or None
+
+
+def remembered_locate(root: Path, requested: str | None = None) -> Located | None:
+    """What `locate` found last time below the same files, while none of the files it read
+    has changed; otherwise it looks again and remembers. None: no proposals below."""
+    listing = walk(root, SEARCH_DEPTH, SKIPPED_AT_TOP | ignored_folders(root), SKIPPED_FOLDERS)
+    key = (str(root.resolve()), requested, os.environ.get(NO_BUILTINS, ""), listing.files)
+    path = cache.keyed_file("locate", cache.stable_digest(key))
+    stored = cache.load_any(path)
+    if isinstance(stored, _Remembered) and all(_stat(p) == st for p, st in stored.read):
+        return stored.located
+    read: dict[str, StatKey | None] = {}
+    located = locate(root, requested, reading=read, listing=listing)
+    now = time.time_ns()
+    trusted = all(st is None or cache.trusted_stat(st, now) for st in read.values())
+    if located is not None and trusted:
+        cache.save(path, _Remembered(located, tuple(read.items())))
+    return located
+
+
+def _stat(path: str) -> StatKey | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def locate(
     root: Path,
     requested: str | None = None,
     candidates: tuple[str, ...] | None = None,
     infer: bool = False,
+    reading: dict[str, StatKey | None] | None = None,
+    listing: Listing | None = None,
 ) -> Located | None:
     """The collections below a folder and the scheme of the largest, or None if none.
 
     `candidates` are the built-ins considered (default: all); with `infer`, the scheme is
-    inferred even when a built-in fits.
+    inferred even when a built-in fits. `reading` receives the files read, with their stat.
     """
-    skip = SKIPPED_AT_TOP | ignored_folders(root)
-    listing = walk(root, SEARCH_DEPTH, skip, SKIPPED_FOLDERS)
+    if listing is None:
+        skip = SKIPPED_AT_TOP | ignored_folders(root)
+        listing = walk(root, SEARCH_DEPTH, skip, SKIPPED_FOLDERS)
     collections = discover(listing.files)
     if not collections:
         return None
@@ -97,7 +140,7 @@ def locate(
     if requested:
         note = f"reading {len(first.documents)} documents in {where}" if first.folder else ""
         return Located(root, tuple(collections), requested, (), None, note)
-    fits = _builtin_fits(folder, first, candidates)
+    fits = _builtin_fits(folder, first, candidates, reading)
     chosen = None if infer else next((f for f in fits if clearly_fits(f, first)), None)
     if chosen is not None:
         note = (
@@ -105,7 +148,8 @@ def locate(
             f"documents in {where}; `rfcdesk init` keeps it"
         )
         return Located(root, tuple(collections), chosen.scheme.name, tuple(fits), None, note)
-    inference = infer_scheme(scheme_name(folder), first, functools.partial(_read, folder))
+    read = functools.partial(_read, folder, reading)
+    inference = infer_scheme(scheme_name(folder), first, read)
     note = (
         f"inferred a scheme from {len(inference.documents)} documents in {where}; "
         "`rfcdesk init` keeps it"
@@ -125,17 +169,37 @@ def clearly_fits(fit: Fit, collection: Collection) -> bool:
 
 
 def _builtin_fits(
-    folder: Path, collection: Collection, candidates: tuple[str, ...] | None
+    folder: Path,
+    collection: Collection,
+    candidates: tuple[str, ...] | None,
+    reading: dict[str, StatKey | None] | None = None,
 ) -> list[Fit]:
     if os.environ.get(NO_BUILTINS):
         return []
     schemes = [builtin_scheme(name) for name in (candidates or BUILTIN_NAMES)]
     paths = list(collection.documents)
-    parse = functools.partial(parse_file, folder)
-    return rank_schemes(paths, parse, lambda p: (folder / p).is_file(), schemes, True)
+
+    def parse(path: str, scheme: Scheme) -> Proposal:
+        _note(reading, folder / path)
+        side = sidecar_path(scheme, path)
+        if side is not None:
+            _note(reading, folder / side)
+        return parse_file(folder, path, scheme)
+
+    def exists(path: str) -> bool:
+        _note(reading, folder / path)
+        return (folder / path).is_file()
+
+    return rank_schemes(paths, parse, exists, schemes, True)
 
 
-def _read(folder: Path, path: str) -> str | None:
+def _note(reading: dict[str, StatKey | None] | None, path: Path) -> None:
+    if reading is not None:
+        reading[str(path)] = _stat(str(path))
+
+
+def _read(folder: Path, reading: dict[str, StatKey | None] | None, path: str) -> str | None:
+    _note(reading, folder / path)
     boundary = folder.parent if path.startswith("../") else None
     read = read_document(folder, path, boundary)
     return None if isinstance(read, Diagnostic) else read
