@@ -87,3 +87,15 @@ def test_one_edit_rewrites_one_shard_of_the_parse_cache(folder: Path) -> None:
     after = _shards(cache)
     assert sorted(after) == sorted(before)
     assert sum(after[name] != before[name] for name in before) == 1
+
+
+def test_rules_run_in_forked_workers_find_what_one_process_finds(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rfcdesk.rules
+
+    (folder / "klip-2-storage.md").write_text(LINKED.replace("## Design", "## Plan"), "utf-8")
+    alone = _check(folder, "--no-cache", "--jobs", "1")
+    monkeypatch.setattr(rfcdesk.rules, "PARALLEL_RULES", 2)  # three proposals are many
+    assert _check(folder, "--no-cache", "--jobs", "2") == alone
+    assert "L003" in alone[1]

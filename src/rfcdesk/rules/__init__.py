@@ -8,11 +8,13 @@ them into Diagnostics, applies `--select`/`--ignore` and inline suppressions, an
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from rfcdesk.edge.files import contained, list_tree
+from rfcdesk.edge.workers import forked_map
 from rfcdesk.model import Diagnostic, Proposal, Severity
 from rfcdesk.read.folder import Folder
 from rfcdesk.read.index import IndexTable
@@ -207,6 +209,7 @@ def run_rules(
     ignore: Iterable[str] = (),
     only: frozenset[str] | None = None,
     reuse: Reuse | None = None,
+    jobs: int | None = None,
 ) -> list[Diagnostic]:
     """Every diagnostic for the folder, filtered and sorted by path and position.
 
@@ -221,6 +224,8 @@ def run_rules(
     per_proposal = [r for r in RULES.values() if r.scope == "proposal" and r.code in active]
     reaching = [r for r in per_proposal if r.reaches_others]
     found: list[Diagnostic] = []
+    known = reuse.known if reuse else {}
+    pending = []
     for proposal in ctx.proposals:
         if proposal.load_error is not None:
             found.append(proposal.load_error)
@@ -228,15 +233,14 @@ def run_rules(
         found.extend(proposal.diagnostics)
         if only is not None and proposal.path not in only:
             found.extend(_check(proposal, ctx, reaching))
-            continue
-        mine = reuse.known.get(proposal.path) if reuse else None
-        if mine is None and reuse is not None:
-            reads = _Reads(ctx.by_path)
-            mine = tuple(_check(proposal, ctx._replace(by_path=reads), per_proposal))
-            reuse.computed[proposal.path] = Checked(mine, frozenset(reads.read))
-        elif mine is None:
-            mine = tuple(_check(proposal, ctx, per_proposal))
-        found.extend(mine)
+        elif proposal.path in known:
+            found.extend(known[proposal.path])
+        else:
+            pending.append(proposal)
+    for path, checked in _check_all(ctx, pending, per_proposal, jobs):
+        found.extend(checked.findings)
+        if reuse is not None:
+            reuse.computed[path] = checked
     for rule in RULES.values():
         if rule.scope == "folder" and rule.code in active:
             folder_check: FolderCheck = rule.check  # type: ignore[assignment]
@@ -248,6 +252,51 @@ def run_rules(
         if d.code in active and not _silenced(d.code, suppressed.get(d.path, empty))
     ]
     return sorted(set(kept), key=lambda d: (d.path, d.line, d.col, d.code, d.message))
+
+
+# Below this many proposals to check, forking workers costs more than it saves.
+PARALLEL_RULES = 2000
+_CHUNKS_PER_WORKER = 4
+# What forked workers check: set before they are forked, read by them, never pickled.
+_checking: tuple[Context, tuple[Proposal, ...], list[Rule]] | None = None
+
+
+def _check_all(
+    ctx: Context, proposals: list[Proposal], rules: list[Rule], jobs: int | None
+) -> Iterator[tuple[str, Checked]]:
+    """Each proposal's findings under the rules, and what they read, in order; on every
+    core when there are many."""
+    global _checking
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if len(proposals) < PARALLEL_RULES or workers <= 1:
+        for proposal in proposals:
+            yield proposal.path, _checked(proposal, ctx, rules)
+        return
+    ctx.escaping("")  # the tree is walked once, here, before the workers are forked
+    size = -(-len(proposals) // (workers * _CHUNKS_PER_WORKER))
+    chunks = [
+        range(start, min(start + size, len(proposals))) for start in range(0, len(proposals), size)
+    ]
+    _checking = (ctx, tuple(proposals), rules)
+    try:
+        for results, outside in forked_map(_check_chunk, chunks, workers, 2):
+            ctx.outside.update(outside)  # what the workers looked up outside the folder
+            yield from results
+    finally:
+        _checking = None
+
+
+def _check_chunk(chunk: range) -> tuple[list[tuple[str, Checked]], dict[str, bool]]:
+    assert _checking is not None
+    ctx, proposals, rules = _checking
+    results = [(proposals[i].path, _checked(proposals[i], ctx, rules)) for i in chunk]
+    return results, ctx.outside
+
+
+def _checked(proposal: Proposal, ctx: Context, rules: list[Rule]) -> Checked:
+    reads = _Reads(ctx.by_path)
+    findings = tuple(_check(proposal, ctx._replace(by_path=reads), rules))
+    return Checked(findings, frozenset(reads.read))
 
 
 def _check(proposal: Proposal, ctx: Context, rules: list[Rule]) -> Iterator[Diagnostic]:

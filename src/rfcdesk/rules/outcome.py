@@ -30,9 +30,10 @@ def _diagnose(
     ignore: tuple[str, ...],
     only: frozenset[str] | None = None,
     reuse: Reuse | None = None,
+    jobs: int | None = None,
 ) -> list[Diagnostic]:
     load_all()
-    found = run_rules(ctx, select or ("",), ignore, only, reuse)
+    found = run_rules(ctx, select or ("",), ignore, only, reuse, jobs)
     if folder.scheme.inferred:
         found = [_as_inferred(d) for d in found]
     extra = [d for d in folder.extra if enabled(d.code, select or ("",), ignore)]
@@ -83,11 +84,11 @@ def findings(
     folder = opened or open_folder(config, scheme, use_cache, jobs)
     ctx = context_of(folder)
     if not use_cache:
-        diagnostics = _diagnose(folder, ctx, select, ignore, only)
+        diagnostics = _diagnose(folder, ctx, select, ignore, only, jobs=jobs)
     else:
         around = _surroundings(folder, config, select, ignore)
         reuse, outside, shards = _stored_findings(folder, around)
-        diagnostics = _diagnose(folder, ctx, select, ignore, only, reuse)
+        diagnostics = _diagnose(folder, ctx, select, ignore, only, reuse, jobs)
         _store_findings(folder, around, reuse, {**outside, **ctx.outside}, shards)
     if use_cache and only is None:
         paths = tuple(p.path for p in folder.proposals)
