@@ -288,3 +288,24 @@ def test_a_bare_url_in_the_body_is_a_link() -> None:
         '<h1 id="t">T</h1>\n<p>See <a href="https://example.org/a?b=1" '
         'rel="noopener noreferrer">https://example.org/a?b=1</a> first.</p>\n'
     )
+
+
+def test_the_search_index_follows_an_edit_and_outlives_a_lost_cache(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    build(repo, site)
+    (repo / "klip-3-tags.md").write_text(
+        page_klip(3, "Query Labels", "Rejected", "Nothing links here."), "utf-8"
+    )
+    assert build(repo, site) == ("p/klip-3-tags.html",)
+    index = json.loads((site / "search-index.json").read_text("utf-8"))
+    assert [row["title"] for row in index] == ["Stream Joins", "Schema Cache", "Query Labels"]
+    # The pages' search entries are kept in the cache: without them, the pages are read again.
+    monkeypatch.setenv("RFCDESK_CACHE_DIR", str(tmp_path / "another-cache"))
+    assert build(repo, site) == (
+        "p/klip-1-joins.html",
+        "p/klip-2-cache.html",
+        "p/klip-3-tags.html",
+    )
+    assert json.loads((site / "search-index.json").read_text("utf-8")) == index

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 import jinja2
 
 from rfcdesk import __version__
+from rfcdesk.edge import cache
 from rfcdesk.edge.files import contained, read_document, walk
 from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import FatalError
@@ -44,7 +45,8 @@ from rfcdesk.site.render_rst import render_rst
 from rfcdesk.site.search import SearchEntry, export, search_entry, search_files
 
 MANIFEST = ".rfcdesk-build.json"
-MANIFEST_FORMAT = 4  # 3: search entries hold the text; 4: and their terms
+# 3: search entries hold the text; 4: and their terms; 5: they are kept in the cache
+MANIFEST_FORMAT = 5
 _PARALLEL_THRESHOLD = 200
 
 
@@ -201,6 +203,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     history = load_history(folder)
     entries = collect(folder, history, configured_diagnostics(load_config(folder.root), folder))
     manifest = _load_manifest(output)
+    searched = _load_search(output)
     files = _local_files(folder)
     pages = {e.proposal.path: e.page for e in entries}
     # render the proposal pages whose inputs changed
@@ -216,9 +219,10 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         inputs = [MANIFEST_FORMAT, __version__, renderer_digest(), common, text_digest, links]
         key = _digest([*inputs, _entry_key(entry)])
         keys[entry.page] = key
-        known = manifest.get("pages", {}).get(entry.page)
-        if known and known["key"] == key and (output / entry.page).exists():
-            search[entry.page] = known["search"]
+        known = manifest.get("pages", {}).get(entry.page, {}).get("key")
+        kept = searched.get(entry.page)
+        if known == key and kept and kept[0] == key and (output / entry.page).exists():
+            search[entry.page] = kept[1]
             continue
         # A document that could not be read (too deep to parse) is shown as its text.
         markup = folder.scheme.markup if entry.proposal.load_error is None else "plain"
@@ -234,10 +238,19 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         entry = by_page[page]
         search[page] = search_entry(page, entry.label, entry.title, entry.status_text, text)
     # write everything else
-    _write_aggregates(folder, history, entries, output, options, search)
+    # The search index is made of the pages' entries in order: while every page's key is
+    # what it was, it is what it was (a rebuild of 10,000 spent seconds making it again).
+    search_key = _digest([[e.page, keys[e.page]] for e in entries])
+    search_current = (
+        manifest.get("search") == search_key
+        and (output / "search").is_dir()
+        and (output / "search-index.json").is_file()
+    )
+    _write_aggregates(folder, history, entries, output, options, search, search_current)
     _copy_files(folder, entries, files, output)
     _remove_stale(output, manifest, keys)
-    _save_manifest(output, {p: {"key": keys[p], "search": search[p]} for p in keys})
+    _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key)
+    _save_search(output, {p: (keys[p], search[p]) for p in keys})
     return BuildResult(
         output,
         len(entries),
@@ -290,7 +303,10 @@ def _write_aggregates(
     output: Path,
     options: BuildOptions,
     search: dict[str, SearchEntry],
+    search_current: bool = False,
 ) -> None:
+    """The pages and files about the whole folder; the search index only where it is not
+    `search_current` (built from the same entries last time)."""
     env = environment()
     common = _common(folder, history, options.live, "")
     found: Facets = facets(folder, entries)
@@ -317,7 +333,6 @@ def _write_aggregates(
             **common, entries=entries, charts=chart_set, today=today.isoformat()
         ),
         "search.html": env.get_template("search.html").render(**common),
-        "search-index.json": export(indexed),
         "proposals.json": json.dumps(
             document(folder.scheme.name, entries), indent=2, ensure_ascii=False
         ),
@@ -332,11 +347,15 @@ def _write_aggregates(
         "assets/site.js": _static("site.js"),
         "assets/search.js": _static("search.js"),
     }
+    for name, text in outputs.items():
+        write_if_changed(output / name, text.encode())
+    (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
+    if search_current:
+        return
     pieces = search_files(indexed)
-    for name, text in {**outputs, **pieces}.items():
+    for name, text in {"search-index.json": export(indexed), **pieces}.items():
         write_if_changed(output / name, text.encode())
     _remove_stale_search(output, pieces)
-    (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
 
 
 def _static(name: str) -> str:
@@ -380,6 +399,22 @@ def _load_manifest(output: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT else {}
 
 
-def _save_manifest(output: Path, pages: dict[str, Any]) -> None:
-    text = json.dumps({"format": MANIFEST_FORMAT, "pages": pages}, ensure_ascii=False)
+# Each page's search entry (its words) is kept beside the rfcdesk caches, not in the
+# site: read back as a pickle, 10,000 of them take a fraction of the time JSON took.
+def _search_file(output: Path) -> Path:
+    return cache.keyed_file("search", str(output.resolve()), str(MANIFEST_FORMAT))
+
+
+def _load_search(output: Path) -> dict[str, tuple[str, SearchEntry]]:
+    stored = cache.load_any(_search_file(output))
+    return stored if isinstance(stored, dict) else {}
+
+
+def _save_search(output: Path, entries: dict[str, tuple[str, SearchEntry]]) -> None:
+    cache.save(_search_file(output), entries)
+
+
+def _save_manifest(output: Path, pages: dict[str, Any], search: str) -> None:
+    manifest = {"format": MANIFEST_FORMAT, "search": search, "pages": pages}
+    text = json.dumps(manifest, ensure_ascii=False)
     write_if_changed(output / MANIFEST, text.encode())
