@@ -18,9 +18,10 @@ import pytest
 from conftest import write_files
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
+from rfcdesk.site import render as render_module
 from rfcdesk.site.build import BuildOptions, build_site
 from rfcdesk.site.export import schema_text
-from rfcdesk.site.render import render
+from rfcdesk.site.render import render, render_inline
 from support import git, page_klip, run
 
 
@@ -45,8 +46,8 @@ def test_render_rewrites_links_and_strips_what_could_run() -> None:
     assert '<a href="https://example.org" rel="noopener noreferrer">web</a>' in html
     assert "<script" not in html and "alert(1)" not in html and "onerror" not in html
     assert '<img src="x">' in html
-    # A raw link loses its href; a Markdown one is never made a link at all.
-    assert '<p><a rel="noopener noreferrer">bad</a> [worse](javascript:alert(4))</p>' in html
+    # A raw link loses its href; a Markdown one is never made a link at all: its text shows.
+    assert '<p><a rel="noopener noreferrer">bad</a> worse</p>' in html
     assert '<td align="right">2</td>' in html or '<td style="text-align:right">2</td>' in html
     assert '<pre class="highlight"><code><span class="n">x</span>' in html
     assert rendered.assets == ("img/plan.png",)
@@ -309,3 +310,108 @@ def test_the_search_index_follows_an_edit_and_outlives_a_lost_cache(
         "p/klip-3-tags.html",
     )
     assert json.loads((site / "search-index.json").read_text("utf-8")) == index
+
+
+# What GitHub readers expect of a page, as the exact HTML each input becomes.
+RENDERED = [
+    (  # bare links as GitHub finds them: the sentence's punctuation stays outside
+        "See https://example.org/a_(b). And www.rust-lang.org, or ann@example.org.",
+        '<p>See <a href="https://example.org/a_(b)" rel="noopener noreferrer">'
+        "https://example.org/a_(b)</a>. And "
+        '<a href="http://www.rust-lang.org" rel="noopener noreferrer">www.rust-lang.org</a>, or '
+        '<a href="mailto:ann@example.org" rel="noopener noreferrer">ann@example.org</a>.</p>\n',
+    ),
+    (  # a file or crate name is no link, nor is a URL in code
+        "On crates.io, see lib.rs and `https://example.org`.",
+        "<p>On crates.io, see lib.rs and <code>https://example.org</code>.</p>\n",
+    ),
+    (
+        "Issue:https://example.org/1 (https://example.org/2) [https://example.org/3]",
+        '<p>Issue:<a href="https://example.org/1" rel="noopener noreferrer">'
+        'https://example.org/1</a> (<a href="https://example.org/2" rel="noopener noreferrer">'
+        'https://example.org/2</a>) [<a href="https://example.org/3" rel="noopener noreferrer">'
+        "https://example.org/3</a>]</p>\n",
+    ),
+    (  # CJK punctuation ends a link: it is written without a space before it
+        "文書（https://example.org/a#b）を参照。",
+        '<p>文書（<a href="https://example.org/a#b" rel="noopener noreferrer">'
+        "https://example.org/a#b</a>）を参照。</p>\n",
+    ),
+    (  # a link's text, and a link written in HTML, are not linked again
+        '[https://example.org/a](https://example.org/b) <a href="https://example.org/c">'
+        "https://example.org/c</a>",
+        '<p><a href="https://example.org/b" rel="noopener noreferrer">https://example.org/a</a> '
+        '<a href="https://example.org/c" rel="noopener noreferrer">https://example.org/c</a></p>\n',
+    ),
+    (
+        "- [ ] open\n- [x] done\n",
+        '<ul>\n<li><input type="checkbox" disabled=""> open</li>\n'
+        '<li><input type="checkbox" disabled="" checked=""> done</li>\n</ul>\n',
+    ),
+    (
+        "A claim.[^n]\n\n[^n]: The source.\n",
+        '<p>A claim.<sup class="footnote-reference"><a href="#fn-n" rel="noopener noreferrer">'
+        '1</a></sup></p>\n<div class="footnote-definition" id="fn-n">'
+        '<sup class="footnote-definition-label">1</sup>\n<p>The source.</p>\n</div>\n',
+    ),
+    ("~~gone~~ and ~gone~", "<p><del>gone</del> and <del>gone</del></p>\n"),
+    (
+        "| a | b |\n|:-:|--:|\n| 1 | 2 |\n",
+        '<table>\n<thead>\n<tr>\n<th align="center">a</th>\n<th align="right">b</th>\n</tr>\n'
+        '</thead>\n<tbody>\n<tr>\n<td align="center">1</td>\n<td align="right">2</td>\n</tr>\n'
+        "</tbody>\n</table>\n",
+    ),
+    (  # an image's description is its text; an image of a script is only that text
+        '![a *b* `c`](javascript:x) ![a **b**](p.png "T")',
+        '<p>a b c <img src="p.png" alt="a b" title="T"></p>\n',
+    ),
+    (
+        "```nosuchlang\n<b>\n```\n\n    indented\n",
+        '<pre><code class="language-nosuchlang">&lt;b&gt;\n</code></pre>\n'
+        "<pre><code>indented\n</code></pre>\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "html"), RENDERED)
+def test_render_writes_what_github_readers_expect(text: str, html: str) -> None:
+    assert render(text, "klip-1-x.md", lambda _path: None).html == html
+
+
+def test_a_code_block_is_highlighted_once_and_its_text_is_searchable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = []
+
+    def counted(code: str, lexer: object, formatter: object) -> str:
+        calls.append(code)
+        return "<span>x</span>"
+
+    monkeypatch.setattr(render_module, "highlight", counted)
+    monkeypatch.setattr(render_module, "_HIGHLIGHTED", {})
+    block = "```python\nprint('once')\n```\n"
+    first = render(f"# A\n\n{block}\n{block}", "klip-1-x.md", lambda _path: None)
+    again = render(block, "klip-2-x.md", lambda _path: None)
+    assert calls == ["print('once')\n"]
+    expected = '<pre class="highlight"><code><span>x</span></code></pre>\n'
+    assert first.html == f'<h1 id="a">A</h1>\n{expected}{expected}'
+    assert again.html == expected
+    assert first.text == "A print('once') print('once')"
+
+
+@pytest.mark.parametrize(
+    ("value", "html"),
+    [
+        ("# 1. - > not blocks", "# 1. - &gt; not blocks"),
+        ("1. first", "1. first"),
+        ("- one\n* two", "- one\n* two"),
+        (
+            "_Draft_ by [Ada](https://example.org/ada), see https://example.org/pr/1",
+            '<em>Draft</em> by <a href="https://example.org/ada" rel="noopener noreferrer">Ada</a>'
+            ', see <a href="https://example.org/pr/1" rel="noopener noreferrer">'
+            "https://example.org/pr/1</a>",
+        ),
+    ],
+)
+def test_a_field_value_is_inline_markdown_only(value: str, html: str) -> None:
+    assert render_inline(value) == html

@@ -88,7 +88,7 @@ def renderer_digest() -> str:
     one) renders every page again instead of trusting pages an older one wrote.
     """
     package = resources.files("rfcdesk.site")
-    code = ("render.py", "render_rst.py", "search.py")
+    code = ("render.py", "autolink.py", "render_rst.py", "search.py")
     parts = [package.joinpath(name).read_bytes() for name in code]
     templates = package.joinpath("templates")
     for item in sorted(templates.iterdir(), key=lambda t: t.name):
