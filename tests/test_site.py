@@ -338,10 +338,11 @@ RENDERED = [
         "https://example.org/a#b</a>）を参照。</p>\n",
     ),
     (  # a link's text, and a link written in HTML, are not linked again
-        '[https://example.org/a](https://example.org/b) <a href="https://example.org/c">'
-        "https://example.org/c</a>",
+        '[https://example.org/a](https://example.org/b) <A href="https://example.org/c">'
+        "https://example.org/c</a> https://example.org/d",
         '<p><a href="https://example.org/b" rel="noopener noreferrer">https://example.org/a</a> '
-        '<a href="https://example.org/c" rel="noopener noreferrer">https://example.org/c</a></p>\n',
+        '<a href="https://example.org/c" rel="noopener noreferrer">https://example.org/c</a> '
+        '<a href="https://example.org/d" rel="noopener noreferrer">https://example.org/d</a></p>\n',
     ),
     (
         "- [ ] open\n- [x] done\n",

@@ -52,6 +52,9 @@ _OPTIONS = (
 )
 # A Markdown link to one of these is shown as its text, never made a link.
 _UNSAFE_LINK = re.compile(r"\s*(?:javascript|vbscript|file|data):", re.IGNORECASE)
+_RAW_LINK_OPEN = re.compile(r"<a[\s>]", re.IGNORECASE)
+_RAW_LINK_CLOSE = re.compile(r"</a[\s>]", re.IGNORECASE)
+_INLINE = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image"})
 # Characters a URL may keep as written; the rest are percent-encoded.
 _URL_SAFE = ";/?:@&=+$,-_.!~*'()#%"
 
@@ -226,13 +229,16 @@ class _Page:
             self.out.append(f"<code>{_escape(code)}</code>")
 
     def html(self, html: str) -> None:
-        if self.alt is not None:
-            return
-        if html.startswith("<a") and html[2:3] in (">", " ", "\n", "\t"):
+        if self.alt is None:
+            self.out.append(html)
+
+    def inline_html(self, html: str) -> None:
+        """A tag in running text; text inside an `<a>` written so is not linked again."""
+        if _RAW_LINK_OPEN.match(html):
             self.raw_links += 1
-        elif html.startswith("</a") and self.raw_links:
+        elif _RAW_LINK_CLOSE.match(html) and self.raw_links:
             self.raw_links -= 1
-        self.out.append(html)
+        self.html(html)
 
     def mark(self, event: str) -> None:
         """SoftBreak, HardBreak, Rule."""
@@ -467,6 +473,8 @@ def _start(page: _Page, tag: Any) -> None:
 
 def _end(page: _Page, tag: Any) -> None:
     _tagged(_END, page, tag)
+    if type(tag) is dict or tag not in _INLINE:
+        page.raw_links = 0  # an <a> left open ends with its paragraph
 
 
 _EVENTS: dict[str, Callable[[_Page, Any], None]] = {
@@ -475,7 +483,7 @@ _EVENTS: dict[str, Callable[[_Page, Any], None]] = {
     "End": _end,
     "Code": _Page.code_span,
     "Html": _Page.html,
-    "InlineHtml": _Page.html,
+    "InlineHtml": _Page.inline_html,
     "FootnoteReference": _footnote_reference,
     "TaskListMarker": _task,
 }
