@@ -122,7 +122,8 @@ def run_size(folder: Path, size: int) -> Iterator[tuple[str, Measurement]]:
 
 def _after_one_edit(folder: Path, size: int, env: dict[str, str], log: Path) -> Measurement:
     """`check` after a line is added to one proposal in the middle of the folder."""
-    edited = next(folder.glob(f"klip-{size // 2}-*.md"))
+    proposals = sorted(p for p in folder.iterdir() if PROPOSAL_NAME.match(p.name))
+    edited = proposals[len(proposals) // 2]
     with edited.open("a", encoding="utf-8") as handle:
         handle.write("\nOne more line, written between two checks.\n")
     return _timed(Step("check 1 edit", ("check",)), folder, size, env, log)

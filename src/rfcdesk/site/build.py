@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import filecmp
 import hashlib
 import json
 import os
@@ -42,7 +43,7 @@ from rfcdesk.site.export import document, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
 from rfcdesk.site.render_rst import render_rst
-from rfcdesk.site.search import SearchEntry, export, search_entry, search_files
+from rfcdesk.site.search import SearchEntry, export_rows, search_entry, search_pieces
 
 MANIFEST = ".rfcdesk-build.json"
 # 3: search entries hold the text; 4: and their terms; 5: they are kept in the cache
@@ -352,10 +353,30 @@ def _write_aggregates(
     (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
     if search_current:
         return
-    pieces = search_files(indexed)
-    for name, text in {"search-index.json": export(indexed), **pieces}.items():
+    written = set()
+    for name, text in search_pieces(indexed):
         write_if_changed(output / name, text.encode())
-    _remove_stale_search(output, pieces)
+        written.add(name)
+    _remove_stale_search(output, written)
+    _write_export(output / "search-index.json", indexed)
+
+
+def _write_export(target: Path, entries: list[SearchEntry]) -> None:
+    """`search-index.json`, streamed to a file beside it and put in its place only when it
+    differs: the whole text of 10,000 proposals is no string to hold in memory twice."""
+    fresh = target.with_name(target.name + ".new")
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    with fresh.open("w", encoding="utf-8") as handle:
+        handle.write("[")
+        for number, row in enumerate(export_rows(entries)):
+            handle.write("," if number else "")
+            for chunk in encoder.iterencode(row):
+                handle.write(chunk)
+        handle.write("]")
+    if target.is_file() and filecmp.cmp(fresh, target, shallow=False):
+        fresh.unlink()
+    else:
+        os.replace(fresh, target)
 
 
 def _static(name: str) -> str:
@@ -383,7 +404,7 @@ def _remove_stale(output: Path, manifest: dict[str, Any], keys: dict[str, str]) 
             (output / page).unlink(missing_ok=True)
 
 
-def _remove_stale_search(output: Path, pieces: dict[str, str]) -> None:
+def _remove_stale_search(output: Path, pieces: set[str]) -> None:
     """Shards and chunks the index no longer has (a word gone, fewer proposals)."""
     with contextlib.suppress(OSError):
         for path in (output / "search").iterdir():

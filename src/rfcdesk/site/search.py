@@ -34,10 +34,12 @@ from __future__ import annotations
 
 import base64
 import functools
+import itertools
 import json
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 SEARCH_FORMAT = 1
@@ -92,12 +94,6 @@ def search_entry(url: str, label: str, title: str, status: str, text: str) -> Se
 EXPORTED = ("url", "label", "title", "status", "text", "rest_words")
 
 
-def export(entries: Sequence[Mapping[str, str]]) -> str:
-    """`search-index.json`: the whole index as one file, for tools."""
-    rows = [{key: entry[key] for key in EXPORTED} for entry in entries]
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-
-
 def shard_key(term: str) -> str:
     return term[:2]
 
@@ -134,6 +130,16 @@ def encode_postings(ids: Sequence[int], count: int) -> str:
     return "=" + base64.b64encode(bytes(bits)).decode("ascii")
 
 
+def _numbers() -> array[int]:
+    return array("I")
+
+
+def export_rows(entries: Sequence[Mapping[str, str]]) -> Iterator[dict[str, str]]:
+    """The rows of `search-index.json`, for a writer that streams them."""
+    for entry in entries:
+        yield {key: entry[key] for key in EXPORTED}
+
+
 def _call(function: str, *args: Any) -> str:
     data = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
     return f"rfcdeskSearch.{function}({data});\n"
@@ -141,11 +147,12 @@ def _call(function: str, *args: Any) -> str:
 
 def _postings(
     entries: Sequence[Mapping[str, str]],
-) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+) -> tuple[dict[str, array[int]], dict[str, array[int]]]:
     """Term -> proposal numbers, in the whole proposal and in its label and title; a
-    one-character term stands for every term that starts with it."""
-    body: dict[str, list[int]] = defaultdict(list)
-    title: dict[str, list[int]] = defaultdict(list)
+    one-character term stands for every term that starts with it. Arrays of machine
+    integers: ten million postings as Python lists of ints took gigabytes' worth."""
+    body: dict[str, array[int]] = defaultdict(_numbers)
+    title: dict[str, array[int]] = defaultdict(_numbers)
     for number, entry in enumerate(entries):
         terms = entry["terms"].split()
         titled = terms_of(f"{entry['label']} {entry['title']}")
@@ -164,38 +171,48 @@ def search_files(
     text_bytes: int = TEXT_CHUNK_BYTES,
 ) -> dict[str, str]:
     """Every file of the sharded index, by its path under the site."""
+    return dict(search_pieces(entries, docs_per_chunk, text_bytes))
+
+
+def search_pieces(
+    entries: Sequence[Mapping[str, str]],
+    docs_per_chunk: int = DOCS_PER_CHUNK,
+    text_bytes: int = TEXT_CHUNK_BYTES,
+) -> Iterator[tuple[str, str]]:
+    """The files of the sharded index one at a time, the manifest last: a writer holds one
+    piece at a time, not the whole index (hundreds of megabytes for 10,000 proposals)."""
     count = len(entries)
     body, title = _postings(entries)
+    sizes: dict[str, int] = {}
     # Rows, not an object keyed by term: a term may be "constructor" or "__proto__".
-    shards: dict[str, list[list[str]]] = {}
-    for term in sorted(body):
-        row = [term, encode_postings(body[term], count)]
-        if term in title:
-            row.append(encode_postings(title[term], count))
-        shards.setdefault(shard_key(term), []).append(row)
-    files = {
-        f"search/terms-{shard_name(key)}.js": _call("terms", key, rows)
-        for key, rows in shards.items()
-    }
+    for key, terms in itertools.groupby(sorted(body), key=shard_key):
+        rows: list[list[str]] = []
+        for term in terms:
+            row = [term, encode_postings(body[term], count)]
+            if term in title:
+                row.append(encode_postings(title[term], count))
+            rows.append(row)
+        text = _call("terms", key, rows)
+        sizes[key] = len(text.encode())
+        yield f"search/terms-{shard_name(key)}.js", text
+    del body, title
     chunks = _text_chunks([e["text"] for e in entries], text_bytes)
     chunk_of = [n for n, (_, texts) in enumerate(chunks) for _ in texts]
     for n, (first, texts) in enumerate(chunks):
-        files[f"search/text-{n}.js"] = _call("text", n, first, texts)
+        yield f"search/text-{n}.js", _call("text", n, first, texts)
     for n, start in enumerate(range(0, count, docs_per_chunk)):
-        rows = [
+        docs: list[list[Any]] = [
             [e["label"], e["title"], e["status"], e["url"], chunk_of[start + i]]
             for i, e in enumerate(entries[start : start + docs_per_chunk])
         ]
-        files[f"search/docs-{n}.js"] = _call("docs", n, rows)
-    sizes = {key: len(files[f"search/terms-{shard_name(key)}.js"].encode()) for key in shards}
+        yield f"search/docs-{n}.js", _call("docs", n, docs)
     manifest = {
         "format": SEARCH_FORMAT,
         "docs": count,
         "docsPerChunk": docs_per_chunk,
         "terms": sizes,
     }
-    files["search/manifest.js"] = _call("manifest", manifest)
-    return files
+    yield "search/manifest.js", _call("manifest", manifest)
 
 
 def _text_chunks(texts: Sequence[str], budget: int) -> list[tuple[int, list[str]]]:
