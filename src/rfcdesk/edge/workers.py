@@ -6,9 +6,11 @@ mapped in this process. Results come back in order, as they are ready.
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import TypeVar
 
@@ -18,18 +20,41 @@ Result = TypeVar("Result")
 
 def parallel_map(
     func: Callable[[Item], Result],
-    items: Sequence[Item],
+    items: Iterable[Item],
     jobs: int | None,
     threshold: int,
     chunksize: int,
+    count: int | None = None,
 ) -> Iterator[Result]:
-    """`map(func, items)`, in `jobs` worker processes (default: all cores) past `threshold`."""
+    """`map(func, items)`, in `jobs` worker processes (default: all cores) past `threshold`
+    items (`count` of them, for items that are not a sequence).
+
+    Items are taken from `items` only as workers are ready for them: a few chunks per
+    worker are in flight, so that a large input, read lazily, is never all in memory.
+    """
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(items) < threshold:
+    size = count if count is not None else len(items)  # type: ignore[arg-type]
+    if workers <= 1 or size < threshold:
         yield from map(func, items)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(func, items, chunksize=chunksize)
+        pending: deque[Future[list[Result]]] = deque()
+        source = iter(items)
+        chunks = iter(lambda: list(itertools.islice(source, chunksize)), [])
+        for chunk in chunks:
+            pending.append(pool.submit(_apply, func, chunk))
+            if len(pending) >= workers * _IN_FLIGHT:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+# Chunks handed to each worker ahead of what it is doing.
+_IN_FLIGHT = 3
+
+
+def _apply(func: Callable[[Item], Result], chunk: list[Item]) -> list[Result]:
+    return [func(item) for item in chunk]
 
 
 def forked_map(

@@ -165,6 +165,19 @@ def _link_map(entry: Entry, pages: dict[str, str], files: set[str]) -> dict[str,
 RenderedPage = tuple[str, str, str, tuple[Heading, ...]]  # page, HTML, plain text, headings
 
 
+def _page_job(
+    folder: Folder, entry: Entry, links: dict[str, str], context: dict[str, Any]
+) -> PageJob:
+    """What rendering a proposal's page takes, its text read now."""
+    text = _read_text(folder, entry.proposal.path)
+    # A document that could not be read (too deep to parse) is shown as its text.
+    markup = folder.scheme.markup if entry.proposal.load_error is None else "plain"
+    # The card above the body shows the title and the fields: the body starts after them
+    # (a reST renderer drops its header itself).
+    body = without_card_lines(entry.proposal, text) if markup == "markdown" else text
+    return PageJob(entry.page, markup, entry.proposal.path, body, links, context)
+
+
 def _render_page(job: PageJob) -> RenderedPage:
     try:
         rendered = RENDERERS[job.markup](job.text, job.source_path, job.links.get)
@@ -209,7 +222,8 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     pages = {e.proposal.path: e.page for e in entries}
     # render the proposal pages whose inputs changed
     common = _common(folder, history, options.live, "../")
-    jobs, keys, search = [], {}, {}
+    to_render: list[tuple[Entry, dict[str, str], dict[str, Any]]] = []
+    keys, search = {}, {}
     for entry in entries:
         text = _read_text(folder, entry.proposal.path)
         links = _link_map(entry, pages, files)
@@ -225,15 +239,13 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         if known == key and kept and kept[0] == key and (output / entry.page).exists():
             search[entry.page] = kept[1]
             continue
-        # A document that could not be read (too deep to parse) is shown as its text.
-        markup = folder.scheme.markup if entry.proposal.load_error is None else "plain"
-        # The card above the body shows the title and the fields: the body starts after them
-        # (a reST renderer drops its header itself).
-        body = without_card_lines(entry.proposal, text) if markup == "markdown" else text
-        jobs.append(PageJob(entry.page, markup, entry.proposal.path, body, links, context))
+        to_render.append((entry, links, context))
     by_page = {e.page: e for e in entries}
-    # Pages come back as they are rendered, so a large site is written, not held, in memory.
-    rendered = parallel_map(_render_page, jobs, options.jobs, _PARALLEL_THRESHOLD, 32)
+    # Pages are read as workers take them and come back as they are rendered, so a large
+    # site is written, not held, in memory.
+    jobs = (_page_job(folder, *job) for job in to_render)
+    count = len(to_render)
+    rendered = parallel_map(_render_page, jobs, options.jobs, _PARALLEL_THRESHOLD, 32, count)
     for page, html, text, _headings in rendered:
         write_if_changed(output / page, html.encode())
         entry = by_page[page]
@@ -255,7 +267,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     return BuildResult(
         output,
         len(entries),
-        tuple(j.page for j in jobs),
+        tuple(entry.page for entry, _, _ in to_render),
         time.perf_counter() - started,
         history.shallow_before,
     )
