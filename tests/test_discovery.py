@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import pytest
 
+from rfcdesk.read.locate import remembered_locate
 from rfcdesk.read.proposal import is_pointer
 from rfcdesk.scheme.discover import (
     discover,
@@ -11,6 +16,7 @@ from rfcdesk.scheme.discover import (
     nearest_candidate,
     status_of_folder,
 )
+from support import page_klip
 
 
 def test_the_proposals_are_found_below_the_top_with_the_template_and_readme_above() -> None:
@@ -156,3 +162,28 @@ def test_numbered_folders_of_proposals_are_collections_not_one_proposal_each() -
         ("data/100", ("klip-1-x.md", "klip-2-x.md", "klip-3-x.md")),
         ("data/1000", ("klip-1-x.md", "klip-2-x.md", "klip-3-x.md")),
     ]
+
+
+def test_what_was_found_is_remembered_until_a_file_it_read_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RFCDESK_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "klips"
+    folder.mkdir()
+
+    def write(texts: dict[str, str], age: int) -> None:
+        for name, text in texts.items():
+            (folder / name).write_text(text, encoding="utf-8")
+            os.utime(folder / name, (time.time() - age, time.time() - age))
+
+    plain = {f"klip-{n}-topic.md": f"# Topic {n}\n\nWords about it.\n" for n in range(1, 7)}
+    write(plain, age=3600)
+    first = remembered_locate(folder)
+    assert first is not None and isinstance(first.scheme, dict)  # no KLIP fields: inferred
+    assert len(list((tmp_path / "cache").glob("*.locate.pickle"))) == 1
+    assert remembered_locate(folder) == first
+    # The same names, now written as KLIPs: the files read have changed, so it looks again.
+    klips = {name: page_klip(n, "Topic", "Proposal", "Words.") for n, name in enumerate(plain, 1)}
+    write(klips, age=1800)
+    again = remembered_locate(folder)
+    assert again is not None and again.scheme == "klip"
