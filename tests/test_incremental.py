@@ -99,3 +99,17 @@ def test_rules_run_in_forked_workers_find_what_one_process_finds(
     monkeypatch.setattr(rfcdesk.rules, "PARALLEL_RULES", 2)  # three proposals are many
     assert _check(folder, "--no-cache", "--jobs", "2") == alone
     assert "L003" in alone[1]
+
+
+def test_a_link_target_outside_the_folder_is_looked_up_again_after_other_edits(
+    folder: Path,
+) -> None:
+    linking = page_klip(1, "Caching", "In Discussion", "See [notes](../notes.md).")
+    (folder / "klip-1-caching.md").write_text(linking, encoding="utf-8")
+    assert "L001" in _check(folder)[1]
+    path = folder / "klip-3-tables.md"  # another proposal changes: KLIP-1's findings are kept
+    path.write_text(path.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert "L001" in _check(folder)[1]
+    (folder.parent / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    assert _check(folder) == _check(folder, "--no-cache")
+    assert "L001" not in _check(folder)[1]

@@ -85,14 +85,16 @@ def findings(
     ctx = context_of(folder)
     if not use_cache:
         diagnostics = _diagnose(folder, ctx, select, ignore, only, jobs=jobs)
-    else:
-        around = _surroundings(folder, config, select, ignore)
-        reuse, outside, shards = _stored_findings(folder, around)
-        diagnostics = _diagnose(folder, ctx, select, ignore, only, reuse, jobs)
-        _store_findings(folder, around, reuse, {**outside, **ctx.outside}, shards)
-    if use_cache and only is None:
+        return diagnostics, folder.root, tuple(p.path for p in folder.proposals)
+    around = _surroundings(folder, config, select, ignore)
+    reuse, outside, shards = _stored_findings(folder, around)
+    diagnostics = _diagnose(folder, ctx, select, ignore, only, reuse, jobs)
+    # What the reused findings looked up outside the folder counts too: it was checked.
+    outside = {**outside, **ctx.outside}
+    _store_findings(folder, around, reuse, outside, shards)
+    if only is None:
         paths = tuple(p.path for p in folder.proposals)
-        cache.save_result(root, cache.Result(key, diagnostics, paths, ctx.outside))
+        cache.save_result(root, cache.Result(key, diagnostics, paths, outside))
     return diagnostics, folder.root, tuple(p.path for p in folder.proposals)
 
 
