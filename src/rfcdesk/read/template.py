@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from rfcdesk.model import Proposal, Section
 from rfcdesk.read.proposal import parse_proposal
+from rfcdesk.scheme.detect import spread
 from rfcdesk.scheme.load import scheme_template
 from rfcdesk.scheme.model import Scheme, SectionSpec, fold, heading_forms
 
@@ -33,14 +34,6 @@ class TemplateInfo(NamedTuple):
 PRACTICE = 0.5
 MIN_PRACTICE = 5  # a folder with fewer proposals has no practice to speak of
 PRACTICE_SAMPLE = 400  # proposals, spread over the folder, that show its practice
-
-
-def _spread(proposals: Sequence[Proposal], size: int) -> Sequence[Proposal]:
-    """Up to `size` proposals spread evenly over the folder: a share needs no more."""
-    if len(proposals) <= size:
-        return proposals
-    step = len(proposals) / size
-    return [proposals[int(i * step)] for i in range(size)]
 
 
 def template_info(
@@ -99,7 +92,7 @@ def template_info(
         if _instructs(_paragraph(lines, line))
     }
     if len(proposals) >= MIN_PRACTICE:
-        practice = _spread(proposals, PRACTICE_SAMPLE)
+        practice = spread(proposals, PRACTICE_SAMPLE)
         sections, guidance = _confirmed(scheme, sections, guidance, practice)
         placeholders = _kept_values(placeholders, practice)
     return TemplateInfo(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rfcdesk.edge.files import contained, list_tree
+from rfcdesk.edge.files import Listing, contained, list_tree
 from rfcdesk.edge.workers import forked_map
 from rfcdesk.model import Diagnostic, Proposal, Severity
 from rfcdesk.read.folder import Folder
@@ -66,11 +66,16 @@ def is_stub(proposal: Proposal, scheme: Scheme) -> bool:
     return proposal.status in scheme.stub_statuses
 
 
-def context_of(folder: Folder, against: Against | None = None) -> Context:
-    """The folder as rules see it; the tree is walked only when a link needs it."""
+def context_of(
+    folder: Folder, against: Against | None = None, listing: Listing | None = None
+) -> Context:
+    """The folder as rules see it; the tree is walked only when a link needs it (unless
+    its `listing` is given, walked already)."""
     tree: frozenset[str] | None = None
     outside: dict[str, bool] = {}
     escapes: tuple[str, ...] = ()
+    if listing is not None:
+        tree, escapes = frozenset((*listing.files, *listing.folders)), listing.escapes
 
     def walked() -> frozenset[str]:
         nonlocal tree, escapes

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from rfcdesk.edge import cache
 from rfcdesk.edge.cache import ContentKey
-from rfcdesk.edge.files import list_tree, tree_fingerprint
+from rfcdesk.edge.files import Listing, list_tree, tree_fingerprint
 from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.read.folder import Folder, cache_place, open_folder
 from rfcdesk.read.settings import Config
@@ -82,11 +82,12 @@ def findings(
         if stored is not None:
             return stored.diagnostics, root, stored.paths
     folder = opened or open_folder(config, scheme, use_cache, jobs)
-    ctx = context_of(folder)
     if not use_cache:
-        diagnostics = _diagnose(folder, ctx, select, ignore, only, jobs=jobs)
+        diagnostics = _diagnose(folder, context_of(folder), select, ignore, only, jobs=jobs)
         return diagnostics, folder.root, tuple(p.path for p in folder.proposals)
-    around = _surroundings(folder, config, select, ignore)
+    listing = list_tree(folder.root)  # walked once, for the rules and their surroundings
+    ctx = context_of(folder, listing=listing)
+    around = _surroundings(folder, config, select, ignore, listing)
     reuse, outside, shards = _stored_findings(folder, around)
     diagnostics = _diagnose(folder, ctx, select, ignore, only, reuse, jobs)
     # What the reused findings looked up outside the folder counts too: it was checked.
@@ -115,12 +116,15 @@ class _Around(NamedTuple):
 
 
 def _surroundings(
-    folder: Folder, config: Config, select: tuple[str, ...], ignore: tuple[str, ...]
+    folder: Folder,
+    config: Config,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    listing: Listing,
 ) -> str:
     """A digest of all a proposal's findings depend on besides the proposals: the scheme,
     the template and what the folder's practice made of it, the settings, and the names of
-    the files around them (links and images point at them)."""
-    listing = list_tree(folder.root)
+    the files around them (`listing`: links and images point at them)."""
     names = (sorted(listing.files), sorted(listing.folders), sorted(listing.escapes))
     return cache.stable_digest((folder.scheme, folder.template, config, select, ignore, names))
 

@@ -4,8 +4,8 @@ sample of the files holds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple, TypeVar
 
 from rfcdesk.edge.files import glob_depth, select_files
 from rfcdesk.model import Proposal
@@ -53,11 +53,15 @@ def content_fit(proposal: Proposal, scheme: Scheme) -> float:
     return found / total if total else 0.5
 
 
-def _sample(paths: list[str], size: int) -> list[str]:
-    if len(paths) <= size:
-        return paths
-    step = len(paths) / size
-    return [paths[int(i * step)] for i in range(size)]
+Item = TypeVar("Item")
+
+
+def spread(items: Sequence[Item], size: int) -> Sequence[Item]:
+    """Up to `size` items spread evenly over the whole: a share needs no more."""
+    if len(items) <= size:
+        return items
+    step = len(items) / size
+    return [items[int(i * step)] for i in range(size)]
 
 
 def fit_scheme(
@@ -70,7 +74,7 @@ def fit_scheme(
     named = [p for p in files if scheme.file_regex.match(p)]
     content = 1.0
     if parse is not None and named:
-        sample = _sample(named, SAMPLE)
+        sample = spread(named, SAMPLE)
         content = sum(content_fit(parse(p, scheme), scheme) for p in sample) / len(sample)
     template = bool(scheme.template) and exists(scheme.template)
     return Fit(scheme, len(files), len(named), content, template)
