@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -266,3 +267,10 @@ def test_a_folder_with_no_proposals_is_a_usage_error(tmp_path: Path) -> None:
         f"rfcdesk: no proposals found in {tmp_path.resolve()}: the klip scheme reads files "
         "like `klip-12-short-title.md`; point rfcdesk at the folder that holds them\n",
     )
+
+
+def test_a_command_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    code, _ = run(["list", str(ROOT / "examples" / "klip")], tmp_path)
+    assert code == 0
+    assert gc.isenabled()

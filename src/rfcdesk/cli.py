@@ -8,6 +8,7 @@ Each command's module is imported only when that command runs, so `rfcdesk --ver
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -79,7 +80,9 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
 
 
-def dispatch(run: Callable[[Options, TextIO], int], options: Options) -> NoReturn:
+def dispatch(
+    run: Callable[[Options, TextIO], int], options: Options, long_running: bool = False
+) -> NoReturn:
     """Run a command and exit with its code: the one error boundary.
 
     A FatalError is a message and its exit code; Ctrl-C exits 130; a closed pipe
@@ -89,6 +92,13 @@ def dispatch(run: Callable[[Options, TextIO], int], options: Options) -> NoRetur
     """
     out = cast(TextIO, PrintableStream(sys.stdout))
     sys.stdout, sys.stderr = out, cast(TextIO, PrintableStream(sys.stderr))
+    # A command that runs once frees what it makes by reference counting; the cyclic
+    # collector would only walk, over and over, the many objects read from the caches
+    # (`list` of 10,000 proposals: 1.25 s with it, 0.72 s without). The server, which runs
+    # for hours, keeps it.
+    collecting = gc.isenabled()
+    if not long_running:
+        gc.disable()
     try:
         code = run(options, out)
     except FatalError as exc:
@@ -111,6 +121,9 @@ def dispatch(run: Callable[[Options, TextIO], int], options: Options) -> NoRetur
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
+    finally:
+        if collecting:
+            gc.enable()
     sys.exit(code)
 
 
@@ -457,7 +470,7 @@ def serve(path: Path, scheme: str | None, host: str, port: int, output: Path | N
     """Build the site, serve it, and rebuild and reload pages when a proposal changes."""
     from rfcdesk.commands import serve as command
 
-    dispatch(command.run, command.Options(path, scheme, host, port, output))
+    dispatch(command.run, command.Options(path, scheme, host, port, output), long_running=True)
 
 
 @main.command()
