@@ -18,7 +18,7 @@ from rfcdesk.site.search import (
     SEARCH_TEXT_CHARS,
     encode_postings,
     search_entry,
-    search_files,
+    search_pieces,
     shard_name,
 )
 from support import page_klip
@@ -165,7 +165,7 @@ def test_the_shards_of_three_proposals() -> None:
     ]
     # Two proposals a docs chunk; text chunks of 23 bytes: "Tag queries." costs 15 (its JSON
     # and a comma), "Tags and a cache." 20, "" 3: the first alone, the other two together.
-    files = search_files(entries, docs_per_chunk=2, text_bytes=23)
+    files = dict(search_pieces(entries, docs_per_chunk=2, text_bytes=23))
     shards = {
         # A one-character key: every proposal with a term that starts with it.
         "1": '[["1","1","1"]]',

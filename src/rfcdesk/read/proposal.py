@@ -509,8 +509,9 @@ def parse_proposal(
     them beside the document. A document nested too deeply to read is kept, unread, with
     the finding that says so.
     """
-    # The reST parser recurses once per level; the Markdown parser does not (and what
-    # a code block holds is no nesting), so only reST documents are measured first.
+    # docutils, which renders a reST document's page, recurses once per level; a document
+    # it cannot render is reported here, where it is read. Markdown is read and rendered
+    # without recursion (and what a code block holds is no nesting).
     depth, line = nesting_depth(split_lines(text)) if scheme.markup == "rst" else (0, 0)
     if depth > MAX_NESTING:
         what = f"lists or quotes nest {depth} levels deep here (at most {MAX_NESTING} are read)"

@@ -165,15 +165,6 @@ def _postings(
     return body, title
 
 
-def search_files(
-    entries: Sequence[Mapping[str, str]],
-    docs_per_chunk: int = DOCS_PER_CHUNK,
-    text_bytes: int = TEXT_CHUNK_BYTES,
-) -> dict[str, str]:
-    """Every file of the sharded index, by its path under the site."""
-    return dict(search_pieces(entries, docs_per_chunk, text_bytes))
-
-
 def search_pieces(
     entries: Sequence[Mapping[str, str]],
     docs_per_chunk: int = DOCS_PER_CHUNK,
