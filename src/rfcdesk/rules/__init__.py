@@ -319,6 +319,15 @@ def _diagnose(rule: Rule, findings: Iterator[Finding]) -> Iterator[Diagnostic]:
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module, so that the registry is complete."""
-    from rfcdesk.rules import against, fields, files, index, links, sections, titles  # noqa: F401
+    from rfcdesk.rules import (  # noqa: F401
+        against,
+        fields,
+        files,
+        index,
+        links,
+        relations,
+        sections,
+        titles,
+    )
 
     return RULES

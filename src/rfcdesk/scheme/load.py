@@ -261,6 +261,7 @@ def _field(data: dict[str, Any]) -> FieldSpec:
         date_formats=_strings(data, "date_formats") or (ISO_DATE,),
         values=_strings(data, "values"),
         in_section=bool(data.get("in_section", False)),
+        relation=data.get("relation", ""),
     )
 
 

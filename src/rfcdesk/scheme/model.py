@@ -103,6 +103,9 @@ class FieldSpec:
     date_formats: tuple[str, ...] = (ISO_DATE,)  # strptime formats a date field may use
     values: tuple[str, ...] = ()  # the values the field may hold; empty: any
     in_section: bool = False  # may be written as a section of its name (`## Status`)
+    # What a field of kind "proposal" says of the proposals it names: requires, replaces,
+    # superseded-by, see-also (`read.relations`); empty: what the field's name says.
+    relation: str = ""
 
     @cached_property
     def folded_values(self) -> frozenset[str]:
