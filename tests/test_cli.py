@@ -158,7 +158,7 @@ def test_bad_config_is_exit_2_with_the_file(tmp_path: Path) -> None:
     assert code == 2
     assert (
         out
-        == f"rfcdesk: {tmp_path / 'rfcdesk.toml'}: unknown setting 'colour' (known: ignore, path, scheme, select, stale_days)\n"
+        == f"rfcdesk: {tmp_path / 'rfcdesk.toml'}: unknown setting 'colour' (known: approvals, approvers, ignore, path, periods, scheme, select, stale_days)\n"
     )
 
 

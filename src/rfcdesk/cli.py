@@ -319,7 +319,11 @@ def new(
 @click.argument("new_status", metavar="NEW_STATUS", shell_complete=_complete_status)
 @_PATH
 @_SCHEME
-@click.option("--force", is_flag=True, help="Allow a move the workflow does not list.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Make a move the workflow, missing approvals or a review period would refuse.",
+)
 @click.option("--by", help="The proposal that replaces this one (for obsolete).")
 @_DRY_RUN
 def status(
@@ -336,6 +340,21 @@ def status(
 
     options = command.Options(proposal_id, new_status, path, force, by, dry_run, scheme)
     dispatch(command.run, options)
+
+
+@main.command()
+@click.argument("proposal_id", metavar="ID", shell_complete=_complete_id)
+@click.option("--by", "by", metavar="NAME", help="Who approves (default: git's user.name).")
+@_PATH
+@_SCHEME
+@_DRY_RUN
+def approve(
+    proposal_id: str, by: str | None, path: Path, scheme: str | None, dry_run: bool
+) -> None:
+    """Record an approval of a proposal, in its approvals field (`Approved By`)."""
+    from rfcdesk.commands import approve as command
+
+    dispatch(command.run, command.Options(proposal_id, by, path, dry_run, scheme))
 
 
 @main.command()

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-import re
 import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from rfcdesk.edit.fields import FieldsFile, add_field, in_yaml, last_field, write_field
 from rfcdesk.edit.index import link_target, place_row, written_status
 from rfcdesk.edit.text import (
     Text,
     edit_field,
     edit_yaml_field,
-    field_line_like,
-    insert_line,
-    line_span,
-    set_field,
     status_value,
-    yaml_field_line,
 )
 from rfcdesk.edit.writer import FileChange, folder_lock, read_for_edit, write_or_show
 from rfcdesk.errors import EXIT_OK, FatalError
-from rfcdesk.model import Field, Proposal
+from rfcdesk.history.load import load_history
+from rfcdesk.history.timeline import STATUS_SETTERS
+from rfcdesk.model import Proposal
+from rfcdesk.read.approvals import approval_state, needs_approvals
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.locate import folder_settings
-from rfcdesk.read.proposal import parse_proposal, split_lines
+from rfcdesk.read.roster import read_roster
+from rfcdesk.read.settings import Config
 from rfcdesk.report.formats import display_path
 from rfcdesk.scheme.model import FieldSpec, Scheme
 
@@ -38,6 +38,7 @@ class Options(NamedTuple):
     by: str | None = None  # the proposal that replaces this one, for statuses that need it
     dry_run: bool = False
     scheme: str | None = None
+    now: dt.datetime | None = None  # the clock, for review periods (default: now)
 
 
 def allowed_move(
@@ -80,6 +81,9 @@ def run(options: Options, out: TextIO) -> int:
         field = proposal.field(_status_spec(scheme).name)
         written = field.value if field else None
         refusal = allowed_move(scheme, proposal.status, target, written)
+        if refusal is None and proposal.status != target:
+            held = process_holds(folder, config, proposal, target, options.now)
+            refusal = "; ".join(held) or None
         if refusal and not options.force:
             raise FatalError(
                 f"{label} cannot move to `{target}`: {refusal} (pass --force to move anyway)"
@@ -97,6 +101,55 @@ def run(options: Options, out: TextIO) -> int:
     return EXIT_OK
 
 
+def process_holds(
+    folder: Folder, config: Config, proposal: Proposal, target: str, now: dt.datetime | None
+) -> list[str]:
+    """What the process still asks before `proposal` may move to `target`: approvals
+    missing, a review period not over. Notes on stderr a period it cannot measure."""
+    scheme = folder.scheme
+    holds = []
+    rule = scheme.approvals
+    # A folder that records no approvals approves in its pull requests: not held.
+    if rule is not None and needs_approvals(scheme, target) and folder.approvals_recorded:
+        state = approval_state(proposal, scheme, read_roster(config, folder.root, rule.group))
+        if state.missing:
+            holds.append(state.shortfall())
+    periods = [p for p in scheme.periods if p.holds(proposal.status, target)]
+    if periods:
+        clock = now or dt.datetime.now(dt.UTC)
+        since = status_since(folder, proposal, clock)
+        for period in periods:
+            if since is None:
+                print(
+                    f"note: cannot tell since when it is `{period.status}` (no committed "
+                    f"history of it), so the {period.days}-day period is not checked",
+                    file=sys.stderr,
+                )
+                continue
+            days = (clock - since).days
+            if days < period.days:
+                holds.append(
+                    f"in `{period.status}` since {since.date().isoformat()}, "
+                    f"{max(days, 0)} of {period.days} days"
+                )
+    return holds
+
+
+def status_since(folder: Folder, proposal: Proposal, now: dt.datetime) -> dt.datetime | None:
+    """When the proposal got its current status, from git: the commit that set it (now,
+    when the change is not committed yet); None when git cannot tell."""
+    history = load_history(folder)
+    timeline = history.timeline(proposal.path) if history.known else None
+    if timeline is None:
+        return None
+    setter = next((e for e in reversed(timeline.events) if e.kind in STATUS_SETTERS), None)
+    if setter is None or setter.kind == "existing":
+        return None
+    if setter.commit is None:
+        return now
+    return dt.datetime.fromisoformat(setter.date)
+
+
 def plan_move(
     folder: Folder, proposal: Proposal, written: str, target: str, by: str | None = None
 ) -> list[FileChange]:
@@ -104,7 +157,7 @@ def plan_move(
     already say the new status. `written` is the status as the user typed it; `by` names
     the proposal that replaces this one, for statuses that need it."""
     scheme = folder.scheme
-    fields = _FieldsFile.read(folder.root, proposal, scheme)
+    fields = FieldsFile.read(folder.root, proposal, scheme)
     text = _write_status(fields, written)
     text = _write_required(folder, fields, text, target, by)
     moved = fields.parse(text)
@@ -118,37 +171,6 @@ def plan_move(
     return changes
 
 
-class _FieldsFile(NamedTuple):
-    """The file a proposal's fields are written in, read for an edit: the document
-    itself, or the YAML sidecar beside it."""
-
-    proposal: Proposal
-    scheme: Scheme
-    path: Path
-    before: bytes | None
-    doc: Text
-    document: str | None  # the document's text, when the fields are in a sidecar
-    yaml_lines: range  # the lines that are YAML: the whole sidecar, or the front matter
-
-    @classmethod
-    def read(cls, root: Path, proposal: Proposal, scheme: Scheme) -> _FieldsFile:
-        path = root / proposal.fields_path
-        before, doc = read_for_edit(path)
-        lines = split_lines(doc.body)
-        if proposal.metadata_path is not None:
-            document = read_for_edit(root / proposal.path)[1].body
-            return cls(proposal, scheme, path, before, doc, document, range(1, len(lines) + 1))
-        front = _front_matter_end(lines) if scheme.markup == "markdown" else 0
-        return cls(proposal, scheme, path, before, doc, None, range(2, max(front, 2)))
-
-    def parse(self, text: str) -> Proposal:
-        """The proposal as it reads with `text` in this file."""
-        path = self.proposal.path
-        if self.document is None:
-            return parse_proposal(path, text, self.scheme)
-        return parse_proposal(path, self.document, self.scheme, (self.proposal.fields_path, text))
-
-
 def _status_spec(scheme: Scheme) -> FieldSpec:
     spec = scheme.status_spec
     if spec is None:
@@ -156,12 +178,12 @@ def _status_spec(scheme: Scheme) -> FieldSpec:
     return spec
 
 
-def _write_status(fields: _FieldsFile, written: str) -> str:
+def _write_status(fields: FieldsFile, written: str) -> str:
     scheme, text = fields.scheme, fields.doc.body
     spec = _status_spec(scheme)
     field = fields.proposal.field(spec.name)
     if field is None:
-        return _add_field(
+        return add_field(
             fields, text, fields.proposal, spec.name, status_value(scheme, "", written)
         )
 
@@ -169,7 +191,7 @@ def _write_status(fields: _FieldsFile, written: str) -> str:
         return status_value(scheme, raw, written)
 
     try:
-        if _in_yaml(fields, field):
+        if in_yaml(fields, field):
             return edit_yaml_field(text, field.line, field.key, change)
         column = field.col if spec.in_section else None  # may be a `## Status` section
         return edit_field(text, field.line, change, field.line + field.raw.count("\n"), column)
@@ -177,58 +199,8 @@ def _write_status(fields: _FieldsFile, written: str) -> str:
         raise FatalError(f"{fields.proposal.fields_path}: {exc}; nothing was written") from None
 
 
-def _add_field(fields: _FieldsFile, text: str, proposal: Proposal, key: str, value: str) -> str:
-    """A new field line: at the end of the YAML that holds the fields, else after the
-    metadata, styled like the last field line."""
-    last = _last_field(proposal)
-    if _in_yaml(fields, last):
-        return insert_line(text, fields.yaml_lines.stop - 1, yaml_field_line(key, value))
-    if last is not None:
-        style = text[slice(*line_span(text, last.line))]
-        return insert_line(
-            text, last.line + last.raw.count("\n"), field_line_like(style, key, value)
-        )
-    scheme = fields.scheme
-    line = f"**{key}**: {value}" if scheme.metadata_style == "inline" else f"- {key}: {value}"
-    anchor = _metadata_anchor(text)
-    if anchor:
-        return insert_line(insert_line(text, anchor, ""), anchor + 1, line)
-    return insert_line(insert_line(text, 0, ""), 0, line)
-
-
-def _last_field(proposal: Proposal) -> Field | None:
-    return max(proposal.fields, key=lambda f: f.line + f.raw.count("\n"), default=None)
-
-
-def _in_yaml(fields: _FieldsFile, field: Field | None) -> bool:
-    """Whether a field (or a new one after it) is written in YAML."""
-    if fields.document is not None:
-        return True
-    return field is not None and field.line in fields.yaml_lines
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """The line that closes a front matter block at the top (0: there is none)."""
-    if not lines or lines[0].strip() != "---":
-        return 0
-    ends = [n for n in range(2, len(lines) + 1) if lines[n - 1].strip() in ("---", "...")]
-    return ends[0] if ends else 0
-
-
-def _metadata_anchor(text: str) -> int:
-    """Where a document without fields gets its first one: after the title heading,
-    else after the front matter, else at the top (0)."""
-    lines = split_lines(text)
-    start = _front_matter_end(lines)
-    for number in range(start + 1, len(lines) + 1):
-        stripped = lines[number - 1].strip()
-        if stripped:
-            return number if re.match(r"#\s", stripped) else start
-    return start
-
-
 def _write_required(
-    folder: Folder, fields: _FieldsFile, text: str, target: str, by: str | None
+    folder: Folder, fields: FieldsFile, text: str, target: str, by: str | None
 ) -> str:
     """Fields the new status requires (an obsolete RFC names its successor)."""
     scheme, proposal = folder.scheme, fields.proposal
@@ -249,20 +221,10 @@ def _write_required(
             raise FatalError("a proposal cannot replace itself")
         name = scheme.label(other.id) if other.id else other.path
         # YAML names the proposal; Markdown links to it.
-        yaml = _in_yaml(fields, present or _last_field(current))
+        yaml = in_yaml(fields, present or last_field(current))
         value = name if yaml else f"[{name}]({link_target(other.path)})"
-        text = _write_field(fields, text, current, spec.name, value)
+        text = write_field(fields, text, current, spec.name, value)
     return text
-
-
-def _write_field(fields: _FieldsFile, text: str, current: Proposal, name: str, value: str) -> str:
-    """Set a field to `value`, adding its line when it has none."""
-    present = current.field(name)
-    if present is None:
-        return _add_field(fields, text, current, name, value)
-    if _in_yaml(fields, present):
-        return edit_yaml_field(text, present.line, present.key, lambda _old: value)
-    return set_field(text, present.line, value, present.line + present.raw.count("\n"))
 
 
 def _verify(old: Proposal, new: Proposal, scheme: Scheme, target: str) -> None:

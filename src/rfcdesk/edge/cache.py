@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from rfcdesk import __version__
 from rfcdesk.model import Diagnostic, Proposal
 
-FORMAT = 5
+FORMAT = 6
 # The cache folder is kept under this many bytes ($RFCDESK_CACHE_MAX_MB to change it): the
 # files used longest ago go first.
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024

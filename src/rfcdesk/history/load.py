@@ -128,8 +128,7 @@ def _version_facts(item: tuple[str, str, bytes], scheme: Scheme) -> tuple[str, F
     text = decode_document(name, data)
     if isinstance(text, Diagnostic):
         return blob, NO_FACTS
-    status = scheme.status_spec
-    return blob, facts_of(parse_proposal(name, text, scheme), status.name if status else None)
+    return blob, facts_of(parse_proposal(name, text, scheme), scheme)
 
 
 def version_facts(
@@ -203,8 +202,6 @@ def _with_worktree(
     facts: dict[str, Facts],
 ) -> FolderHistory:
     state = worktree_state(where)
-    status = folder.scheme.status_spec
-    status_name = status.name if status else None
     by_path: dict[str, Timeline] = {}
     departed = []
     for timeline in timelines:
@@ -217,7 +214,7 @@ def _with_worktree(
             continue
         current = by_path.get(proposal.path)
         committed = facts.get(current.blob) if current and current.blob else None
-        now = facts_of(proposal, status_name)
+        now = facts_of(proposal, folder.scheme)
         repo_path = where.prefix + proposal.path
         extra = pending_events(repo_path, committed if current else None, now)
         if current is None:

@@ -19,7 +19,8 @@ from typing import NamedTuple
 
 from rfcdesk.history.gitlog import Commit, FileChange
 from rfcdesk.model import Proposal
-from rfcdesk.scheme.model import fold
+from rfcdesk.read.approvals import approvals_of
+from rfcdesk.scheme.model import Scheme, fold
 
 # The events that set a proposal's status: it is created or restored with one, or it changes;
 # "existing" gives the status it had where a shallow history begins.
@@ -32,6 +33,7 @@ class Facts(NamedTuple):
     status: str | None  # the canonical status; None when absent or not a status
     written: str | None  # the status as written
     title: str | None
+    approvals: tuple[str, ...] = ()  # who approved it, as its approvals field names them
 
     @property
     def shown_status(self) -> str | None:
@@ -46,13 +48,20 @@ class Facts(NamedTuple):
 NO_FACTS = Facts(None, None, None)
 
 
-def facts_of(proposal: Proposal, status_field: str | None) -> Facts:
-    found = proposal.field(status_field) if status_field else None
-    return Facts(proposal.status, found.value if found else None, proposal.title)
+def facts_of(proposal: Proposal, scheme: Scheme) -> Facts:
+    found = scheme.status_field(proposal)
+    names = tuple(a.name for a in approvals_of(proposal, scheme))
+    return Facts(proposal.status, found.value if found else None, proposal.title, names)
+
+
+def _new_approvals(old: Facts, new: Facts) -> list[str]:
+    """Who approved in this version: names the older one did not have."""
+    had = {fold(name.lstrip("@")) for name in old.approvals}
+    return [name for name in new.approvals if fold(name.lstrip("@")) not in had]
 
 
 class Event(NamedTuple):
-    kind: str  # created, existing, status, title, renamed, moved, deleted or restored
+    kind: str  # created, existing, status, title, approved, renamed, moved, deleted, restored
     commit: str | None  # None for a change not committed yet
     author: str  # "" for "existing": nobody did anything at the boundary
     email: str
@@ -134,6 +143,8 @@ def _content_events(commit: Commit, path: str, old: Facts, new: Facts) -> Iterab
         yield _event(commit, "status", path, old.shown_status, new.shown_status)
     if (old.title or "") != (new.title or ""):
         yield _event(commit, "title", path, old.title, new.title)
+    for name in _new_approvals(old, new):
+        yield _event(commit, "approved", path, None, name)
 
 
 def _existing(commit: Commit, path: str, status: str | None) -> Event:
@@ -172,6 +183,8 @@ class _Builder:
             life.events.append(_existing(commit, path, facts.shown_status))
         else:
             life.events.append(_event(commit, kind, path, None, facts.shown_status))
+            for name in _new_approvals(NO_FACTS, facts):
+                life.events.append(_event(commit, "approved", path, None, name))
         self.live[path] = life
 
     def delete(self, commit: Commit, path: str) -> None:
@@ -285,12 +298,15 @@ def pending_events(path: str, committed: Facts | None, now: Facts) -> list[Event
         return Event(kind, None, "", "", "", "", "not committed", path, before, after)
 
     if committed is None:
-        return [event("created", None, now.shown_status)]
+        return [event("created", None, now.shown_status)] + [
+            event("approved", None, name) for name in _new_approvals(NO_FACTS, now)
+        ]
     events = []
     if not committed.same_status(now):
         events.append(event("status", committed.shown_status, now.shown_status))
     if (committed.title or "") != (now.title or ""):
         events.append(event("title", committed.title, now.title))
+    events += [event("approved", None, name) for name in _new_approvals(committed, now)]
     return events
 
 
@@ -303,6 +319,8 @@ def describe(event: Event) -> str:
     def status(value: str | None) -> str:
         return f"status {value}" if value else "no status"
 
+    if event.kind == "approved":
+        return f"approved by {event.after}"
     if event.kind == "created":
         return f"created as {posixpath.basename(event.path)}, {status(event.after)}"
     if event.kind == "existing":

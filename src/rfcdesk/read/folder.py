@@ -31,8 +31,10 @@ from rfcdesk.edge.progress import Progress
 from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import EXIT_FINDINGS, FatalError
 from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.read.approvals import ANYONE, Roster, records_approvals
 from rfcdesk.read.index import IndexTable, parse_index
 from rfcdesk.read.proposal import parse_proposal, suppressions, unreadable
+from rfcdesk.read.roster import read_roster
 from rfcdesk.read.settings import Config
 from rfcdesk.read.template import TemplateInfo, template_info
 from rfcdesk.scheme.detect import best_fit, detection_depth, rank_schemes
@@ -43,7 +45,7 @@ from rfcdesk.scheme.discover import (
     is_template,
     nearest_candidate,
 )
-from rfcdesk.scheme.load import resolve_scheme
+from rfcdesk.scheme.load import resolve_scheme, with_process
 from rfcdesk.scheme.model import Scheme, fold
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -62,6 +64,8 @@ class Folder(NamedTuple):
     # Each proposal's content key (from the parse cache): its rules' findings are reused
     # while it and the folder around it are unchanged.
     keys: Mapping[str, cache.ContentKey] = MappingProxyType({})
+    roster: Roster = ANYONE  # who counts for approvals, where the folder records them
+    approvals_recorded: bool = False  # some proposal writes its approvals down
 
     def exists(self, path: str) -> bool:
         """Whether a folder-relative path is on disk."""
@@ -102,7 +106,15 @@ class Folder(NamedTuple):
 
 
 def choose_scheme(config: Config, requested: str | None = None) -> Scheme:
-    """The scheme asked for (`--scheme`), else the configured one, else the detected one."""
+    """The scheme asked for (`--scheme`), else the configured one, else the detected one,
+    held to the approvals and periods the settings give."""
+    scheme = _chosen_scheme(config, requested)
+    return with_process(
+        scheme, config.approvals, config.periods, config.source, config.scheme_at[:-1]
+    )
+
+
+def _chosen_scheme(config: Config, requested: str | None = None) -> Scheme:
     if requested:
         return resolve_scheme(requested, None)  # type: ignore[return-value]
     configured = resolve_scheme(config.scheme, config.source, config.scheme_at)
@@ -193,8 +205,20 @@ def open_folder(
     loaded = load_proposals(root, proposal_names, scheme, use_cache, jobs)
     proposals = tuple(p for p in loaded.proposals if not p.pointer)
     template = template_info(scheme, template_text, proposals)
+    roster, recorded = ANYONE, records_approvals(proposals, scheme)
+    if scheme.approvals is not None and recorded:
+        roster = read_roster(config, root, scheme.approvals.group)
     return Folder(
-        root, scheme, template, proposals, index, index_suppressed, tuple(extra), loaded.keys
+        root,
+        scheme,
+        template,
+        proposals,
+        index,
+        index_suppressed,
+        tuple(extra),
+        loaded.keys,
+        roster,
+        recorded,
     )
 
 

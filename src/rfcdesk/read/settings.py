@@ -3,7 +3,10 @@
 Keys: `path` (the proposal folder, relative to the file), `scheme` (a built-in scheme's
 name, a scheme file ending in `.toml` relative to the settings file, or a `[scheme]` table
 that is the scheme itself), `select` and `ignore` (lists of rule-code prefixes),
-`stale_days` (after how many days without a commit `stats` calls an open proposal stale).
+`stale_days` (after how many days without a commit `stats` calls an open proposal stale),
+`approvers` (who counts for approvals: a list of people, or a table of named groups),
+`approvals` (a table like a scheme's: how many approvals which statuses need) and
+`periods` (least days in a status before moving on, like a scheme's `workflow.periods`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from typing import Any, NamedTuple
 
 from rfcdesk.errors import FatalError
 
-KNOWN_KEYS = frozenset({"path", "scheme", "select", "ignore", "stale_days"})
+KNOWN_KEYS = frozenset(
+    {"path", "scheme", "select", "ignore", "stale_days", "approvers", "approvals", "periods"}
+)
 DEFAULT_STALE_DAYS = 180
 
 
@@ -27,6 +32,9 @@ class Config(NamedTuple):
     stale_days: int = DEFAULT_STALE_DAYS
     scheme_at: tuple[str, ...] = ("scheme",)  # where a scheme table sits in `source`
     top: Path | None = None  # with no settings: the folder the proposals were found below
+    approvers: dict[str, tuple[str, ...]] | None = None  # groups of who counts ("": the list)
+    approvals: dict[str, Any] | None = None  # an approvals table over the scheme's
+    periods: tuple[dict[str, Any], ...] | None = None  # periods over the scheme's
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -120,4 +128,37 @@ def _config(start: Path, source: Path, data: dict[str, Any], table: tuple[str, .
         source,
         stale,
         (*table, "scheme"),
+        approvers=_approvers(source, data.get("approvers")),
+        approvals=_table(source, data, "approvals"),
+        periods=_periods(source, data.get("periods")),
     )
+
+
+def _people(source: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise FatalError(f'{source}: `{key}` must be a list of names, like ["@ann", "Bo Chen"]')
+    return tuple(v.strip() for v in value)
+
+
+def _approvers(source: Path, value: Any) -> dict[str, tuple[str, ...]] | None:
+    """Who counts: a list (the folder's approvers), or named groups of them."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _people(source, f"approvers.{k}", v) for k, v in value.items()}
+    return {"": _people(source, "approvers", value)}
+
+
+def _table(source: Path, data: dict[str, Any], key: str) -> dict[str, Any] | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, dict):
+        raise FatalError(f"{source}: `{key}` must be a table, like [{key}]")
+    return value
+
+
+def _periods(source: Path, value: Any) -> tuple[dict[str, Any], ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise FatalError(f"{source}: `periods` must be a list of tables, like [[periods]]")
+    return tuple(value)

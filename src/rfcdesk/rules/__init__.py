@@ -16,6 +16,7 @@ from typing import NamedTuple
 from rfcdesk.edge.files import Listing, contained, list_tree
 from rfcdesk.edge.workers import forked_map
 from rfcdesk.model import Diagnostic, Proposal, Severity
+from rfcdesk.read.approvals import ANYONE, Roster
 from rfcdesk.read.folder import Folder
 from rfcdesk.read.index import IndexTable
 from rfcdesk.read.numbers import RefFolder
@@ -53,6 +54,7 @@ class Context(NamedTuple):
     sorted_paths: tuple[str, ...]
     outside: dict[str, bool]  # paths outside the folder looked up by `exists`, and the answers
     against: Against | None = None  # the folder on the ref given to `check --against`
+    roster: Roster = ANYONE  # who counts for approvals
 
     def names_starting(self, prefix: str) -> list[str]:
         """Proposal paths that start with a prefix."""
@@ -111,6 +113,7 @@ def context_of(
         tuple(sorted(by_path)),
         outside,
         against,
+        folder.roster,
     )
 
 
@@ -321,6 +324,7 @@ def load_all() -> dict[str, Rule]:
     """Import every rule module, so that the registry is complete."""
     from rfcdesk.rules import (  # noqa: F401
         against,
+        approvals,
         fields,
         files,
         index,

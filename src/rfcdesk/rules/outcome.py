@@ -12,6 +12,7 @@ from rfcdesk.edge.cache import ContentKey
 from rfcdesk.edge.files import Listing, list_tree, tree_fingerprint
 from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.read.folder import Folder, cache_place, open_folder
+from rfcdesk.read.roster import roster_files
 from rfcdesk.read.settings import Config
 from rfcdesk.rules import Context, Reuse, context_of, enabled, load_all, run_rules
 
@@ -75,7 +76,14 @@ def findings(
     """
     root = config.folder
     key = "\0".join(
-        [tree_fingerprint(root), repr(scheme), repr(config), repr(select), repr(ignore)]
+        [
+            tree_fingerprint(root),
+            repr(scheme),
+            repr(config),
+            repr(select),
+            repr(ignore),
+            repr(roster_files(root)),
+        ]
     )
     if use_cache:
         stored = cache.load_result(root, key)

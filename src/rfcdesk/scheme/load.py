@@ -7,6 +7,7 @@ error names the file and the line. The built-ins are checked the same way by the
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import tomllib
@@ -19,9 +20,12 @@ from typing import Any, NoReturn
 from rfcdesk.errors import FatalError
 from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.model import (
+    APPROVALS_FIELD,
     ISO_DATE,
+    ApprovalRule,
     FieldSpec,
     IndexSpec,
+    Period,
     Scheme,
     SectionSpec,
     StatusSpec,
@@ -245,9 +249,37 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         link_ignore=_strings(data.get("links", {}), "ignore"),
         inferred=bool(data.get("inferred", False)),
         strict_workflow=bool(workflow.get("strict", False)),
+        approvals=approval_rule(data["approvals"]) if "approvals" in data else None,
+        periods=periods(workflow.get("periods", ())),
     )
+    scheme = with_approvals_field(scheme)
     _check_meaning(scheme, data, source)
     return scheme
+
+
+def approval_rule(data: dict[str, Any]) -> ApprovalRule:
+    """An `[approvals]` table, from a scheme or the settings."""
+    return ApprovalRule(
+        statuses=_strings(data, "statuses"),
+        field=str(data.get("field", APPROVALS_FIELD)),
+        quorum=int(data.get("quorum", 0)),
+        share=float(data.get("share", 0.0)),
+        group=data.get("group"),
+    )
+
+
+def periods(data: Sequence[dict[str, Any]]) -> tuple[Period, ...]:
+    """`[[workflow.periods]]` (or the settings' `[[periods]]`)."""
+    return tuple(Period(str(p["status"]), int(p["days"]), _strings(p, "before")) for p in data)
+
+
+def with_approvals_field(scheme: Scheme) -> Scheme:
+    """The scheme with a field for its approvals, when none of its fields is that one."""
+    rule = scheme.approvals
+    if rule is None or scheme.field_for(rule.field) is not None:
+        return scheme
+    field = FieldSpec(rule.field, aliases=("Approved-By", "Approvals"), kind="people")
+    return dataclasses.replace(scheme, fields=(*scheme.fields, field))
 
 
 def _field(data: dict[str, Any]) -> FieldSpec:
@@ -309,6 +341,16 @@ def _check_statuses(scheme: Scheme, data: dict[str, Any], source: SchemeSource) 
             (("workflow", "transitions", number, "to", n), s)
             for n, s in enumerate(transition["to"])
         ]
+    for number, period in enumerate(workflow.get("periods", ())):
+        named.append((("workflow", "periods", number, "status"), period["status"]))
+        named += [
+            (("workflow", "periods", number, "before", n), s)
+            for n, s in enumerate(period.get("before", ()))
+        ]
+    named += [
+        (("approvals", "statuses", n), s)
+        for n, s in enumerate(data.get("approvals", {}).get("statuses", ()))
+    ]
     for number, spec in enumerate(data.get("fields", ())):
         named += [
             (("fields", number, "required_when", n), s)
@@ -318,6 +360,70 @@ def _check_statuses(scheme: Scheme, data: dict[str, Any], source: SchemeSource) 
         if status not in names:
             known = ", ".join(s.name for s in scheme.statuses) or "none declared"
             source.fail(where, f"names {status!r}, which is not a status ({known})")
+
+
+def with_process(
+    scheme: Scheme,
+    approvals: dict[str, Any] | None,
+    period_list: Sequence[dict[str, Any]] | None,
+    source: Path | None,
+    prefix: Sequence[str] = (),
+) -> Scheme:
+    """The scheme with the approvals and periods the settings give in place of its own:
+    any scheme, built-in or inferred, can be held to a team's review rules."""
+    if approvals is None and period_list is None:
+        return scheme
+    import jsonschema
+
+    origin = SchemeSource(str(source) if source else "the settings", None, tuple(prefix), source)
+    defs = json_schema()["$defs"]
+    checks: list[tuple[Path_, Any, dict[str, Any]]] = []
+    if approvals is not None:
+        checks.append((("approvals",), approvals, defs["approvals"]))
+    for number, period in enumerate(period_list or ()):
+        checks.append((("periods", number), period, defs["period"]))
+    for where, value, schema in checks:
+        error = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator({**schema, "$defs": defs}).iter_errors(value)
+        )
+        if error is not None:
+            origin.fail((*where, *error.absolute_path), _schema_message(error))
+    changed = dataclasses.replace(
+        scheme,
+        approvals=approval_rule(approvals) if approvals is not None else scheme.approvals,
+        periods=periods(period_list) if period_list is not None else scheme.periods,
+    )
+    names = {s.name for s in scheme.statuses}
+    named: list[tuple[Path_, str]] = []
+    if approvals is not None:
+        named += [(("approvals", "statuses", n), s) for n, s in enumerate(approvals["statuses"])]
+    for number, period in enumerate(period_list or ()):
+        named.append((("periods", number, "status"), period["status"]))
+        named += [
+            (("periods", number, "before", n), s) for n, s in enumerate(period.get("before", ()))
+        ]
+    for where, status in named:
+        if scheme.canonical_status(status) is None and status not in names:
+            known = ", ".join(sorted(names)) or "none declared"
+            origin.fail(where, f"names {status!r}, which is not a {scheme.name} status ({known})")
+    return with_approvals_field(_canonical_statuses(changed))
+
+
+def _canonical_statuses(scheme: Scheme) -> Scheme:
+    """Statuses the settings name in another spelling, as the scheme spells them."""
+
+    def canonical(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(scheme.canonical_status(n) or n for n in names)
+
+    rule = scheme.approvals
+    return dataclasses.replace(
+        scheme,
+        approvals=dataclasses.replace(rule, statuses=canonical(rule.statuses)) if rule else None,
+        periods=tuple(
+            Period(scheme.canonical_status(p.status) or p.status, p.days, canonical(p.before))
+            for p in scheme.periods
+        ),
+    )
 
 
 def scheme_from_data(data: dict[str, Any], source: SchemeSource) -> Scheme:

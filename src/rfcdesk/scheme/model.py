@@ -201,6 +201,34 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The least whole days a proposal stays in `status` before the moves in `before`
+    (every move out of it, when empty)."""
+
+    status: str
+    days: int
+    before: tuple[str, ...] = ()
+
+    def holds(self, source: str | None, target: str) -> bool:
+        return source == self.status and (not self.before or target in self.before)
+
+
+# Where approvals are written when a scheme or the settings name no field.
+APPROVALS_FIELD = "Approved By"
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    """How many approvals a proposal needs before it reaches `statuses`, and whose."""
+
+    statuses: tuple[str, ...]
+    field: str = APPROVALS_FIELD
+    quorum: int = 0
+    share: float = 0.0  # of the people who count, rounded up; with quorum, the larger
+    group: str | None = None  # a named group of approvers in the settings
+
+
+@dataclass(frozen=True)
 class Scheme:
     name: str
     description: str
@@ -241,6 +269,8 @@ class Scheme:
     # warning, and the template's sections are required only where most proposals have them.
     inferred: bool = False
     strict_workflow: bool = False  # only the transitions named; no skipping ahead
+    approvals: ApprovalRule | None = None  # approvals some statuses need
+    periods: tuple[Period, ...] = ()  # least times in a status before moving on
 
     @cached_property
     def known_sections(self) -> frozenset[str]:

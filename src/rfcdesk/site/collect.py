@@ -13,11 +13,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rfcdesk.history.load import FolderHistory
 from rfcdesk.history.timeline import STATUS_SETTERS, Event, Timeline
 from rfcdesk.model import Diagnostic, Proposal, Severity, local_target
+from rfcdesk.read.approvals import ApprovalState, approval_state, held_to_quorum
 from rfcdesk.read.folder import Folder
 from rfcdesk.site.render import render_inline, sanitize
 
@@ -71,6 +72,9 @@ class Entry:
     diagnostics: list[Diagnostic]
     timeline: Timeline | None
     backlinks: list[Backlink] = field(default_factory=list)
+    # Where it stands against its scheme's quorum, where the folder records approvals.
+    approvals: ApprovalState | None = None
+    approvals_for: str = ""  # the first status that needs them
 
     @property
     def title(self) -> str:
@@ -161,7 +165,16 @@ def make_entry(
         fields_html=[(f.name, render_inline(f.value)) for f in proposal.fields],
         diagnostics=diagnostics,
         timeline=timeline,
+        **_approvals(folder, proposal),
     )
+
+
+def _approvals(folder: Folder, proposal: Proposal) -> dict[str, Any]:
+    rule = folder.scheme.approvals
+    if rule is None or not folder.approvals_recorded or not held_to_quorum(proposal, folder.scheme):
+        return {}
+    state = approval_state(proposal, folder.scheme, folder.roster)
+    return {"approvals": state, "approvals_for": rule.statuses[0]}
 
 
 def card_lines(proposal: Proposal, lines: Sequence[str]) -> range:

@@ -60,6 +60,7 @@ def record(entry: Entry) -> dict[str, Any]:
             }
             for d in entry.diagnostics
         ],
+        "approvals": _approvals(entry),
         "events": [
             {
                 "event": e.kind,
@@ -71,6 +72,23 @@ def record(entry: Entry) -> dict[str, Any]:
             }
             for e in entry.events
         ],
+    }
+
+
+def _approvals(entry: Entry) -> dict[str, Any] | None:
+    state = entry.approvals
+    if state is None:
+        return None
+    return {
+        "for": entry.approvals_for,
+        "needed": state.needed,
+        "counted": [{"name": a.name, "date": a.date} for a in state.counted],
+        "not_counted": [
+            {"name": a.name, "date": a.date, "why": why} for a, why in state.not_counted
+        ],
+        "missing": state.missing,
+        "awaiting": list(state.awaiting),
+        "who_counts": state.source or None,
     }
 
 
