@@ -195,7 +195,7 @@ def klip_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     process.wait(timeout=10)
 
 
-KNOWN_SETTINGS = "(known: ignore, path, scheme, select, stale_days)"
+KNOWN_SETTINGS = "(known: approvals, approvers, ignore, path, periods, scheme, select, stale_days)"
 
 
 def test_a_failed_rebuild_shows_over_the_page_until_a_good_one(

@@ -145,3 +145,15 @@ def test_folders_git_ignores_are_not_searched(top: Path) -> None:
         "rfcdesk: inferred a scheme from 5 documents in generated/copies/ (also found: docs/adr/; "
         "`rfcdesk init --explain` lists them); `rfcdesk init` keeps it\n"
     )
+
+
+@pytest.mark.parametrize("name", ["design_docs", "ADR.v2", "提案", "ADR Log"])
+def test_a_folder_named_any_way_gets_a_scheme_it_can_name(tmp_path: Path, name: str) -> None:
+    # The inferred scheme takes the folder's name, as a scheme name may be written.
+    files = {k.replace("docs/adr/", f"{name}/"): v for k, v in ADRS.items()}
+    top = write_files(tmp_path / "repo", files)
+    code, out, err = rfcdesk(top, "check")
+    assert (code, out.splitlines()[-1]) == (1, "3 proposals checked: 1 error, 0 warnings.")
+    assert (
+        err == f"rfcdesk: inferred a scheme from 3 documents in {name}/; `rfcdesk init` keeps it\n"
+    )

@@ -32,7 +32,7 @@ from rfcdesk.scheme.discover import (
 )
 from rfcdesk.scheme.infer import Inference, infer_scheme
 from rfcdesk.scheme.load import builtin_scheme
-from rfcdesk.scheme.model import Scheme
+from rfcdesk.scheme.model import Scheme, slugify
 
 # Set to hide the built-in schemes from detection: every folder is then inferred.
 NO_BUILTINS = "RFCDESK_NO_BUILTINS"
@@ -206,5 +206,6 @@ def _read(folder: Path, reading: dict[str, StatKey | None] | None, path: str) ->
 
 
 def scheme_name(folder: Path) -> str:
-    """The name an inferred scheme takes: its folder's."""
-    return folder.name.lower().replace(" ", "-") or "proposals"
+    """The name an inferred scheme takes: its folder's, as a scheme name may be written
+    (ASCII letters, digits and dashes: `design_docs` -> `design-docs`)."""
+    return slugify(folder.name) or "proposals"
