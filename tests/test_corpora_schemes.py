@@ -143,11 +143,16 @@ RULE_COUNTS = {
     },
     # EIPs 3, 4, 158, 778 and 868 open with `# Abstract` (or `# Specification`): a section,
     # not the title, which is in the front matter.
-    "eips": {"L001": 736, "L002": 83, "M001": 238, "S001": 168, "S002": 19},
+    # eip-2780 and 8037, 8037 and 8038, 4750 and 5450 require each other (R003).
+    "eips": {"L001": 736, "L002": 83, "M001": 238, "R003": 3, "S001": 168, "S002": 19},
     "keps": {
         # The cloud-provider template folder (0000) is no KEP: one D001, two M004, one S001.
+        # R001: see-also `KEP 0004`, `KEP 0008`, `KEP-0015`, `KEP-32` (numbers from before
+        # KEPs took their issue's) and replaces `6090` (not in the repository) name no KEP;
+        # R002: 3130 and 2451 are replaced by implemented KEPs they do not name.
         "D001": 3, "L001": 57, "L002": 170, "L003": 92, "M001": 3, "M003": 5, "M004": 11,
-        "M006": 2, "M010": 4, "M013": 6, "S001": 37, "S002": 392, "S003": 19,
+        "M006": 2, "M010": 4, "M013": 6, "R001": 5, "R002": 2, "S001": 37, "S002": 392,
+        "S003": 19,
     },
 }  # fmt: skip
 

@@ -54,7 +54,9 @@ _STATUS_SUCCESSOR = re.compile(
 _NOTHING = frozenset({"n/a", "na", "none", "-", "tbd", "nil", "~", "null"})
 _MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\(\s*<?(?P<target>[^)\s>]+)>?[^)]*\)")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_ITEM_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\s&\s)\s*|\s+(?=[A-Za-z]*[-\s]?#?\d)")
+_ITEM_SPLIT = re.compile(
+    r"\s*(?:,|;|\band\b|\s&\s)\s*|\s+(?=[A-Za-z]+[-\s]?#?\d)|(?<=\d)\s+(?=#?\d)"
+)
 _LABEL = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z]*)?[\s_-]?#?(?P<number>\d+)\.?$")
 
 

@@ -123,6 +123,9 @@ def undecided_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     if not _decided(proposal, ctx.scheme):
         return  # before acceptance, "TBD" is what the process expects
     for field in proposal.fields:
+        spec = ctx.scheme.field_for(field.name)
+        if spec is not None and spec.kind == "proposal":
+            continue  # "TBD" in a list of related proposals names none; nothing is pending
         if (
             field.value
             and is_undecided(field, ctx.scheme)

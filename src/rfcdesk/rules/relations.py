@@ -3,6 +3,7 @@ the inverse is written, `requires` has no cycle, a superseded proposal is closed
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
@@ -15,6 +16,7 @@ from rfcdesk.read.relations import (
     requires_cycles,
 )
 from rfcdesk.rules import Context, Finding, is_stub, register
+from rfcdesk.scheme.model import Scheme
 
 # The relations of the last folder the rules looked at: every rule here reads them.
 _last: tuple[tuple[Proposal, ...], list[Relation]] | None = None
@@ -63,11 +65,20 @@ def relation_target_missing(ctx: Context) -> Iterator[Finding]:
 
 def in_force(ctx: Context, r: Relation) -> bool:
     """Whether a relation holds yet: a proposal that replaces another does so once it is
-    accepted (a draft replaces nothing yet); one that says it is superseded says so now."""
+    in force (a draft, or one accepted but not yet done, replaces nothing yet); one that
+    says it is superseded says so now."""
     if r.kind != REPLACES or not ctx.scheme.accepted:
         return True
     source = ctx.by_path.get(r.source)
-    return source is not None and source.status in ctx.scheme.accepted
+    return source is not None and source.status in _in_force(ctx.scheme)
+
+
+@functools.cache
+def _in_force(scheme: Scheme) -> frozenset[str]:
+    """The accepted statuses with no accepted status after them in the workflow: the
+    proposal is done (Final, Active, implemented, Merged), not on its way there."""
+    accepted = set(scheme.accepted)
+    return frozenset(s for s in accepted if not accepted.intersection(scheme.allowed_after(s)))
 
 
 def _written(ctx: Context, written: str) -> str:
@@ -100,7 +111,9 @@ def relation_inverse_missing(ctx: Context) -> Iterator[Finding]:
     stated = {(r.source, r.kind, r.target) for r in found}
     for r in found:
         inverse = INVERSE.get(r.kind)
-        if inverse is None or inverse not in written or r.target is None or not in_force(ctx, r):
+        if inverse is None or r.kind not in ctx.scheme.inverse_required:
+            continue
+        if inverse not in written or r.target is None or not in_force(ctx, r):
             continue
         target = _open(ctx, r.target)
         if target is None or (r.target, inverse, r.source) in stated:

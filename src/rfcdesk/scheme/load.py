@@ -251,6 +251,9 @@ def build_scheme(data: dict[str, Any], source: SchemeSource) -> Scheme:
         strict_workflow=bool(workflow.get("strict", False)),
         approvals=approval_rule(data["approvals"]) if "approvals" in data else None,
         periods=periods(workflow.get("periods", ())),
+        inverse_required=_strings(data["relations"], "inverse")
+        if "relations" in data
+        else ("replaces", "superseded-by"),
     )
     scheme = with_approvals_field(scheme)
     _check_meaning(scheme, data, source)

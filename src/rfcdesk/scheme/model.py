@@ -270,6 +270,9 @@ class Scheme:
     inferred: bool = False
     strict_workflow: bool = False  # only the transitions named; no skipping ahead
     approvals: ApprovalRule | None = None  # approvals some statuses need
+    # Relations whose target must state the inverse (rule R002): by default a proposal
+    # that replaces another is named in its superseded-by, and the other way round.
+    inverse_required: tuple[str, ...] = ("replaces", "superseded-by")
     periods: tuple[Period, ...] = ()  # least times in a status before moving on
 
     @cached_property
