@@ -25,7 +25,7 @@ from rfcdesk.read.locate import folder_settings
 from rfcdesk.read.roster import read_roster
 from rfcdesk.read.settings import Config
 from rfcdesk.report.formats import display_path
-from rfcdesk.scheme.model import ApprovalRule
+from rfcdesk.scheme.model import ApprovalRule, slugify
 
 
 class Options(NamedTuple):
@@ -96,10 +96,19 @@ def plan_approval(
     present = proposal.field(rule.field)
     entry = f"{approval.name} ({approval.date})" if approval.date else approval.name
     value = f"{present.value}, {entry}" if present is not None and present.value else entry
-    text = write_field(fields, fields.doc.body, proposal, rule.field, value)
+    key = rule.field if present is not None else _key_like(proposal, rule.field)
+    text = write_field(fields, fields.doc.body, proposal, key, value)
     approved = fields.parse(text)
     _verify(proposal, approved, folder, approval)
     return FileChange(fields.path, fields.before, Text(fields.doc.bom, text).encode()), approved
+
+
+def _key_like(proposal: Proposal, name: str) -> str:
+    """A new field's key written like the others: `approved-by` among `status`, `date`."""
+    keys = [f.key for f in proposal.fields]
+    if keys and all(k == k.lower() and " " not in k for k in keys):
+        return slugify(name)
+    return name
 
 
 def _verify(old: Proposal, new: Proposal, folder: Folder, approval: Approval) -> None:
