@@ -15,6 +15,7 @@ import pytest
 
 from rfcdesk.commands import approve, status
 from rfcdesk.errors import FatalError
+from rfcdesk.read.roster import codeowners, maintainers
 from support import git, repo_with, run
 
 DAY = dt.date(2026, 11, 20)
@@ -256,3 +257,30 @@ def test_a_review_period_not_over_is_refused_then_allowed(
         "20261120_shard_moves: draft -> in-progress (20261120_shard_moves.md)\n",
     )
     assert "- Status: in-progress\n" in (rfcs / "20261120_shard_moves.md").read_text("utf-8")
+
+
+def test_maintainers_lists_people_by_handle_or_e_mail() -> None:
+    text = (
+        "# Maintainers\n\nThese people review proposals.\n\n"
+        "- Ann Lee <ann@example.org>\n* @bo\n| Cy Diaz | @cydiaz |\nM: Dee Fox <dee@example.org>\n"
+    )
+    assert [p.name for p in maintainers(text)] == [
+        "Ann Lee <ann@example.org>",
+        "@bo",
+        "Cy Diaz @cydiaz",
+        "Dee Fox <dee@example.org>",
+    ]
+    ann = maintainers(text)[0]
+    assert ann.keys == {"ann lee", "ann@example.org"}
+
+
+def test_the_last_codeowners_rule_for_the_folder_gives_its_owners() -> None:
+    text = (
+        "* @everyone\n"
+        "/design/ @ann @org/architects  # the proposals\n"
+        "/design/drafts/ @bo\n"
+        "*.js @frontend\n"
+    )
+    assert codeowners(text, "design") == ["@ann", "@org/architects"]
+    assert codeowners(text, "design/drafts") == ["@bo"]
+    assert codeowners(text, "docs") == ["@everyone"]

@@ -110,7 +110,7 @@ def codeowners(text: str, folder: str) -> list[str]:
         parts = line.split("#", 1)[0].split()
         if not parts:
             continue
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", [parts[0]])
+        spec = pathspec.GitIgnoreSpec.from_lines([parts[0]])
         if spec.match_file(sample):
             owners = parts[1:]
     return owners
