@@ -89,7 +89,6 @@ class Resolver:
 
     def __init__(self, scheme: Scheme, proposals: Sequence[Proposal]) -> None:
         self.scheme = scheme
-        self.kinds: dict[str, str | None] = {}  # what each field key relates, once known
         self.empty = scheme.not_applicable_folded | scheme.undecided_folded | _NOTHING
         self.by_path = {p.path: p for p in proposals}
         self.by_id: dict[str, list[str]] = {}
@@ -192,21 +191,27 @@ def _split(value: str, start: int, end: int) -> list[tuple[int, int]]:
 def proposal_relations(proposal: Proposal, scheme: Scheme, resolver: Resolver) -> list[Relation]:
     """The relations a proposal states in its fields and its status."""
     found: list[Relation] = []
-    status_field = scheme.status_field(proposal)
-    for field in proposal.fields:
-        if field.key not in resolver.kinds:
-            resolver.kinds[field.key] = field_relation(scheme, field)
-        kind = resolver.kinds[field.key]
-        value, offset = field.value, 0
-        if kind is None and field is status_field:
-            successor = _STATUS_SUCCESSOR.search(field.value)
-            if successor is None:
-                continue
-            kind, value, offset = SUPERSEDED_BY, successor["rest"], successor.start("rest")
-        if kind is None:
-            continue
+    for field, kind, value, offset in _stated(proposal, scheme, {}):
         found += _read_references(proposal, field, kind, value, offset, resolver)
     return found
+
+
+def _stated(
+    proposal: Proposal, scheme: Scheme, kinds: dict[str, str | None]
+) -> Iterator[tuple[Field, str, str, int]]:
+    """The fields (or the part of the status) that state a relation: (field, kind, the
+    references' text, its offset in the value). `kinds` remembers what each key relates."""
+    status_name = scheme.status_spec.name if scheme.status_spec else None
+    for field in proposal.fields:
+        kind = kinds.get(field.key, "?")
+        if kind == "?":
+            kind = kinds[field.key] = field_relation(scheme, field)
+        if kind is not None:
+            yield field, kind, field.value, 0
+        elif field.name == status_name and " by" in field.value.lower():
+            successor = _STATUS_SUCCESSOR.search(field.value)
+            if successor is not None:
+                yield field, SUPERSEDED_BY, successor["rest"], successor.start("rest")
 
 
 def _read_references(
@@ -235,12 +240,21 @@ def _read_references(
 
 
 def folder_relations(scheme: Scheme, proposals: Sequence[Proposal]) -> list[Relation]:
-    """Every relation the folder's proposals state, in path order."""
+    """Every relation the folder's proposals state, in path order. The proposals are
+    indexed for references only when one states a relation."""
+    kinds: dict[str, str | None] = {}
+    stating = [
+        (proposal, stated)
+        for proposal in proposals
+        if proposal.load_error is None and (stated := list(_stated(proposal, scheme, kinds)))
+    ]
+    if not stating:
+        return []
     resolver = Resolver(scheme, proposals)
     found: list[Relation] = []
-    for proposal in sorted(proposals, key=lambda p: p.path):
-        if proposal.load_error is None:
-            found += proposal_relations(proposal, scheme, resolver)
+    for proposal, stated in sorted(stating, key=lambda item: item[0].path):
+        for field, kind, value, offset in stated:
+            found += _read_references(proposal, field, kind, value, offset, resolver)
     return found
 
 

@@ -55,6 +55,7 @@ class Context(NamedTuple):
     outside: dict[str, bool]  # paths outside the folder looked up by `exists`, and the answers
     against: Against | None = None  # the folder on the ref given to `check --against`
     roster: Roster = ANYONE  # who counts for approvals
+    approvals_recorded: bool = False  # some proposal writes its approvals down
 
     def names_starting(self, prefix: str) -> list[str]:
         """Proposal paths that start with a prefix."""
@@ -114,6 +115,7 @@ def context_of(
         outside,
         against,
         folder.roster,
+        folder.approvals_recorded,
     )
 
 

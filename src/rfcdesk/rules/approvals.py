@@ -8,7 +8,6 @@ from rfcdesk.read.approvals import (
     approval_state,
     held_to_quorum,
     needs_approvals,
-    records_approvals,
 )
 from rfcdesk.rules import Context, Finding, is_stub, register
 
@@ -22,7 +21,7 @@ from rfcdesk.rules import Context, Finding, is_stub, register
 def missing_approvals(ctx: Context) -> Iterator[Finding]:
     scheme, rule = ctx.scheme, ctx.scheme.approvals
     # A folder that records no approvals approves in its pull requests: nothing to count.
-    if rule is None or not records_approvals(ctx.proposals, scheme):
+    if rule is None or not ctx.approvals_recorded:
         return
     for proposal in ctx.proposals:
         if not needs_approvals(scheme, proposal.status) or is_stub(proposal, scheme):
