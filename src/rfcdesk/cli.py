@@ -463,6 +463,23 @@ def export(path: Path, scheme: str | None, output_format: str) -> None:
 @main.command()
 @_PATH
 @_SCHEME
+@_format("dot", "mermaid", "json")
+def graph(path: Path, scheme: str | None, output_format: str) -> None:
+    """Print how the proposals point at each other (requires, replaces, see-also).
+
+    \b
+    dot:     rfcdesk graph | dot -Tsvg > graph.svg (Graphviz)
+    mermaid: a flowchart to paste into Markdown on GitHub or GitLab
+    json:    {"nodes": [...], "edges": [...]}, for tools
+    """
+    from rfcdesk.commands import graph as command
+
+    dispatch(command.run, command.Options(path, scheme, output_format))
+
+
+@main.command()
+@_PATH
+@_SCHEME
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @_output("Keep the built site here (default: a temporary folder).")
