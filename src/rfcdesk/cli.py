@@ -443,7 +443,7 @@ def stats(
 @_output("Where to write the site (default: _site beside the folder).")
 @click.option("--base-url", default="", help="Where the site is published (for the feed).")
 def build(path: Path, scheme: str | None, output: Path | None, base_url: str) -> None:
-    """Build the static site: index, proposal pages, dashboard, search, feed, exports."""
+    """Build the static site: index, proposal pages, dashboard, graph, search, feed, exports."""
     from rfcdesk.commands import build as command
 
     dispatch(command.run, command.Options(path, scheme, output, base_url))
