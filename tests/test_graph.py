@@ -114,7 +114,7 @@ digraph relations {
   node [shape=box, fontname="sans-serif"];
   "dr-1-base.md" [label="DR-1\nBase \"Protocol\" [v1]", tooltip="Superseded", color=gray60, fontcolor=gray45];
   "dr-2-pipes.md" [label="DR-2\nStreams & Pipes: a < b", tooltip="Accepted"];
-  "dr-4-base-again.md" [label="DR-4\nBase Protocol, Second Edition\n(C# and F#)", tooltip="Accepted"];
+  "dr-4-base-again.md" [label="DR-4\nBase Protocol, Second\nEdition (C# and F#)", tooltip="Accepted"];
   "dr-5-idea.md" [label="DR-5\nA Rejected Idea", tooltip="Rejected", color=gray60, fontcolor=gray45];
   "dr-6-paths.md" [label="DR-6\nPaths like C:\\new", tooltip="Proposed"];
   "dr-7-end.md" [label="DR-7\nend", tooltip="Proposed"];
@@ -296,3 +296,25 @@ def test_an_unknown_format_is_a_usage_error(folder: Path) -> None:
     assert out.splitlines()[-1] == (
         "Error: Invalid value for '--format': 'svg' is not one of 'dot', 'mermaid', 'json'."
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("Short", "X-1\\nShort"),
+        ("X-1", "X-1"),  # a title that only repeats the label
+        # 34 characters fit one line of 36.
+        ("Thirty-four characters on one line", "X-1\\nThirty-four characters on one line"),
+        # 66 characters: two lines of about the same length, not 36 and a lone word.
+        (
+            "One Very Long Title That Has To Be Broken Over Three Lines Of Text",
+            "X-1\\nOne Very Long Title That Has To Be\\nBroken Over Three Lines Of Text",
+        ),
+    ],
+)
+def test_a_dot_label_wraps_the_title_in_even_lines(title: str, label: str) -> None:
+    graph = Graph(
+        (Node("a.md", "X-1", title, None, False), Node("b.md", "X-2", None, None, False)),
+        (Edge("a.md", "requires", "b.md"),),
+    )
+    assert dot(graph).splitlines()[3] == f'  "a.md" [label="{label}", tooltip="no status"];'

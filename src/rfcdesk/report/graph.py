@@ -24,7 +24,7 @@ from rfcdesk.read.relations import REPLACES, SEE_ALSO, Graph, Node
 
 # A title is wrapped in a Graphviz box at about this many characters a line (Mermaid wraps
 # its own).
-TITLE_WIDTH = 32
+TITLE_WIDTH = 36
 _SPACE = re.compile(r"\s+")
 
 
@@ -36,7 +36,19 @@ def _lines(node: Node, width: int | None = None) -> list[str]:
         return [node.label]
     if width is None:
         return [node.label, title]
-    return [node.label, *textwrap.wrap(title, width, break_on_hyphens=False)]
+    return [node.label, *_balanced(title, width)]
+
+
+def _balanced(text: str, width: int) -> list[str]:
+    """The text in as few lines as `width` allows, of about equal length (no lone last
+    word): 33 characters stay one line, 41 become two of about 20."""
+    count = -(-len(text) // width)
+    fitted = max(-(-len(text) // count), *(len(word) for word in text.split()))
+    while True:
+        lines = textwrap.wrap(text, fitted, break_on_hyphens=False)
+        if len(lines) <= count:
+            return lines
+        fitted += 1
 
 
 # --- dot ------------------------------------------------------------------------------------
