@@ -213,8 +213,9 @@ def _box(box: Box, href: str, status: str, status_key: str) -> str:
         f"<title>{escape(tip)}</title>"
         f'<rect class="box" x="{_number(left)}" y="{_number(top)}" '
         f'width="{_number(box.width)}" height="{_number(box.height)}" rx="5"/>'
-        f'<rect class="stripe s-{escape(status_key)}" x="{_number(left)}" y="{_number(top)}" '
-        f'width="5" height="{_number(box.height)}" rx="2"/>'
+        # The status colour as a stripe inside the border (which is dashed when closed).
+        f'<rect class="stripe s-{escape(status_key)}" x="{_number(left + 1.5)}" '
+        f'y="{_number(top + 1.5)}" width="4" height="{_number(box.height - 3)}" rx="1.5"/>'
         f'<text x="{_number(box.x + 2)}" y="{_number(box.y)}">{escape(node.label)}</text></a>'
     )
 
