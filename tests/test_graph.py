@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_files
+from conftest import ROOT, write_files
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.relations import Edge, Graph, Node, relation_graph
 from rfcdesk.read.settings import load_config
@@ -318,3 +318,19 @@ def test_a_dot_label_wraps_the_title_in_even_lines(title: str, label: str) -> No
         (Edge("a.md", "requires", "b.md"),),
     )
     assert dot(graph).splitlines()[3] == f'  "a.md" [label="{label}", tooltip="no status"];'
+
+
+def test_the_readme_shows_what_graph_prints_for_the_decisions_example() -> None:
+    code, out = run(["graph", "examples/decisions", "--format", "mermaid"], ROOT)
+    assert (code, out.splitlines()[:2]) == (
+        0,
+        ["flowchart TB", "  %% requires: -->, replaces: ==>, see-also: -.-; grey: closed"],
+    )
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert f"$ rfcdesk graph examples/decisions --format mermaid\n{out}```" in readme
+    assert f"```mermaid\n{out}```" in readme
+    # The example is a clean folder: its relations agree on both sides.
+    assert run(["check", "examples/decisions"], ROOT) == (
+        0,
+        "5 proposals checked: no problems found.\n",
+    )
