@@ -48,10 +48,14 @@ demo: $(STAMP)
 	@echo "== rfcdesk status 4 'In Discussion' examples/klip --dry-run"
 	@$(BIN)/rfcdesk status 4 "In Discussion" examples/klip --dry-run
 	@echo
-	@echo "== rfcdesk build examples/klip -o _site/klip, and examples/rfc -o _site/rfc"
+	@echo "== rfcdesk graph examples/decisions (which decision requires, replaces or relates to which)"
+	@$(BIN)/rfcdesk graph examples/decisions
+	@echo
+	@echo "== rfcdesk build examples/klip -o _site/klip, examples/rfc -o _site/rfc, examples/decisions -o _site/decisions"
 	@$(BIN)/rfcdesk build examples/klip -o _site/klip
 	@$(BIN)/rfcdesk build examples/rfc -o _site/rfc
-	@echo "Open _site/klip/index.html in a browser, or run: $(BIN)/rfcdesk serve examples/klip"
+	@$(BIN)/rfcdesk build examples/decisions -o _site/decisions
+	@echo "Open _site/klip/index.html (or _site/decisions/graph.html) in a browser, or run: $(BIN)/rfcdesk serve examples/klip"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools

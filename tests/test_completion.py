@@ -95,6 +95,9 @@ def test_ids_complete_from_the_folder_here(command: str) -> None:
         ("rfcdesk status --scheme klip 3 W", plain("Withdrawn")),
         # With --all, history's first argument is a folder: the shell completes it.
         ("rfcdesk history --all ", "dir,\n"),
+        # Commands and the choices of an option complete too.
+        ("rfcdesk gr", plain("graph")),
+        ("rfcdesk graph --format ", plain("dot", "mermaid", "json")),
     ],
 )
 def test_what_is_typed_narrows_the_completions(words: str, expected: str) -> None:

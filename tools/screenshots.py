@@ -1,11 +1,14 @@
 """Screenshots of the site, for the README and for looking at: `make screenshots`.
 
     python tools/screenshots.py [OUT_DIR]
+    python tools/screenshots.py --graph FOLDER NAME [OUT_DIR]
 
 Builds the site for a git copy of examples/klip (so that history shows) and, when the
 corpora are beside the project, for a clone of ksqlDB's history; serves each on loopback
 and photographs the index, one proposal and the dashboard in Debian's Chromium, light and
-dark. The examples' light pictures keep the names the README shows.
+dark. The examples' light pictures keep the names the README shows. With --graph, builds
+the site of FOLDER (whose proposals name each other) and photographs its graph page, as
+NAME-graph.png and NAME-graph-dark.png.
 """
 
 from __future__ import annotations
@@ -90,5 +93,16 @@ def main(out: Path) -> int:
     return 0
 
 
+def graph(folder: Path, name: str, out: Path) -> int:
+    """The graph page of a folder's site, light and dark."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rfcdesk-shots-") as tmp:
+        photograph(folder, Path(tmp) / "site", {f"{name}-graph-{{scheme}}.png": "graph.html"}, out)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"))
+    args = sys.argv[1:]
+    if args[:1] == ["--graph"] and len(args) in (3, 4):
+        sys.exit(graph(Path(args[1]), args[2], Path(args[3]) if len(args) == 4 else ROOT / "docs"))
+    sys.exit(main(Path(args[0]) if args else ROOT / "docs"))

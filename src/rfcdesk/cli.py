@@ -462,7 +462,7 @@ def stats(
 @_output("Where to write the site (default: _site beside the folder).")
 @click.option("--base-url", default="", help="Where the site is published (for the feed).")
 def build(path: Path, scheme: str | None, output: Path | None, base_url: str) -> None:
-    """Build the static site: index, proposal pages, dashboard, search, feed, exports."""
+    """Build the static site: index, proposal pages, dashboard, graph, search, feed, exports."""
     from rfcdesk.commands import build as command
 
     dispatch(command.run, command.Options(path, scheme, output, base_url))
@@ -475,6 +475,23 @@ def build(path: Path, scheme: str | None, output: Path | None, base_url: str) ->
 def export(path: Path, scheme: str | None, output_format: str) -> None:
     """Print every proposal as data (the JSON is proposals.json; see its JSON Schema)."""
     from rfcdesk.commands import export as command
+
+    dispatch(command.run, command.Options(path, scheme, output_format))
+
+
+@main.command()
+@_PATH
+@_SCHEME
+@_format("dot", "mermaid", "json")
+def graph(path: Path, scheme: str | None, output_format: str) -> None:
+    """Print how the proposals point at each other (requires, replaces, see-also).
+
+    \b
+    dot:     rfcdesk graph | dot -Tsvg > graph.svg (Graphviz)
+    mermaid: a flowchart to paste into Markdown on GitHub or GitLab
+    json:    {"nodes": [...], "edges": [...]}, for tools
+    """
+    from rfcdesk.commands import graph as command
 
     dispatch(command.run, command.Options(path, scheme, output_format))
 

@@ -308,3 +308,59 @@ def requires_cycles(relations: Iterable[Relation]) -> list[list[str]]:
             after[loop[-1]].discard(loop[0])
             continue
         return sorted(cycles)
+
+
+class Node(NamedTuple):
+    """A proposal as the relation graph shows it."""
+
+    path: str
+    id_label: str | None  # "PEP 8"; None when the proposal has no id
+    title: str | None
+    status: str | None  # canonical, None when absent or not a status
+    closed: bool  # its status ends its life without it being in force (rejected, superseded)
+
+    @property
+    def label(self) -> str:
+        """What names the node: its id as the folder writes it, else its path."""
+        return self.id_label or self.path
+
+
+class Graph(NamedTuple):
+    """The proposals that take part in an edge, in id order, and the edges between them."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+
+def closed_statuses(scheme: Scheme) -> frozenset[str]:
+    """The statuses a graph shows muted: final ones that are not an acceptance (a final
+    standard is in force; a rejected, withdrawn or superseded proposal is not)."""
+    return frozenset(s.name for s in scheme.statuses if s.terminal) - set(scheme.accepted)
+
+
+def relation_graph(
+    scheme: Scheme, proposals: Sequence[Proposal], relations: Iterable[Relation] | None = None
+) -> Graph:
+    """The folder's relation graph: nodes in id order, edges by their source's place, their
+    kind (requires, replaces, see-also) and their target's place."""
+    found = edges(folder_relations(scheme, proposals) if relations is None else relations)
+    taking_part = {path for edge in found for path in (edge.source, edge.target)}
+    chosen = sorted(
+        (p for p in proposals if p.path in taking_part),
+        key=lambda p: (scheme.sort_key(p.id), p.path),
+    )
+    closed = closed_statuses(scheme)
+    nodes = tuple(
+        Node(
+            p.path,
+            scheme.label(p.id) if p.id is not None else None,
+            p.title,
+            p.status,
+            p.status in closed,
+        )
+        for p in chosen
+    )
+    place = {node.path: n for n, node in enumerate(nodes)}
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    ordered = sorted(found, key=lambda e: (place[e.source], order[e.kind], place[e.target]))
+    return Graph(nodes, tuple(ordered))

@@ -1,1 +1,1 @@
-"""Findings as the user reads them: output formats and the baseline."""
+"""What the user reads: findings in output formats, the baseline, the relation graph."""

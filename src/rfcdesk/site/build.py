@@ -3,9 +3,10 @@
 A rebuild re-renders only the proposal pages whose inputs changed: each page's inputs
 (its text, its metadata, the pages its links lead to, its backlinks, its history and its
 diagnostics) are digested into a key kept in `.rfcdesk-build.json` in the output folder.
-The index, dashboard, feed and exports are one file each, and the search index a set of
-small scripts (`site/search.py`), all rewritten every time; a file is only written when its
-bytes change.
+The index, dashboard, graph page (only while some proposal names another), feed and exports
+are one file each, and the search index a set of small scripts (`site/search.py`), all
+rewritten every time; a file is only written when its bytes change. Whether the graph page
+is there is part of every page's key: the navigation links it.
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.history.timeline import describe
 from rfcdesk.model import Diagnostic, local_target
 from rfcdesk.read.folder import Folder
+from rfcdesk.read.relations import Graph, closed_statuses, relation_graph
 from rfcdesk.read.settings import load_config
 from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site import charts
 from rfcdesk.site.collect import Entry, Facets, collect, facets, without_card_lines
 from rfcdesk.site.export import document, schema_text
 from rfcdesk.site.feed import atom
+from rfcdesk.site.graph import page_context
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
 from rfcdesk.site.render_rst import render_rst
 from rfcdesk.site.search import SearchEntry, export_rows, search_entry, search_pieces
@@ -188,7 +191,9 @@ def _render_page(job: PageJob) -> RenderedPage:
     return job.page, html, rendered.text, rendered.headings
 
 
-def _common(folder: Folder, history: FolderHistory, live: bool, root: str) -> dict[str, Any]:
+def _common(
+    folder: Folder, history: FolderHistory, live: bool, root: str, graph: bool
+) -> dict[str, Any]:
     label = folder.scheme.label("").rstrip("-_ ") or folder.scheme.name
     return {
         "site_title": f"{label} proposals" if label else "Proposals",
@@ -198,6 +203,7 @@ def _common(folder: Folder, history: FolderHistory, live: bool, root: str) -> di
         "live": live,
         "root": root,
         "history_known": history.known,
+        "graph": graph,  # whether the site has a graph page: the navigation links it
         "history_note": "No commits touch this file yet."
         if history.known
         else f"No history: the folder is {history.reason}.",
@@ -220,8 +226,9 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     searched = _load_search(output)
     files = _local_files(folder)
     pages = {e.proposal.path: e.page for e in entries}
+    graph = relation_graph(folder.scheme, folder.proposals)
     # render the proposal pages whose inputs changed
-    common = _common(folder, history, options.live, "../")
+    common = _common(folder, history, options.live, "../", bool(graph.edges))
     to_render: list[tuple[Entry, dict[str, str], dict[str, Any]]] = []
     keys, search = {}, {}
     for entry in entries:
@@ -259,7 +266,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         and (output / "search").is_dir()
         and (output / "search-index.json").is_file()
     )
-    _write_aggregates(folder, history, entries, output, options, search, search_current)
+    _write_aggregates(folder, history, entries, graph, output, options, search, search_current)
     _copy_files(folder, entries, files, output)
     _remove_stale(output, manifest, keys)
     _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key)
@@ -313,6 +320,7 @@ def _write_aggregates(
     folder: Folder,
     history: FolderHistory,
     entries: list[Entry],
+    graph: Graph,
     output: Path,
     options: BuildOptions,
     search: dict[str, SearchEntry],
@@ -321,7 +329,7 @@ def _write_aggregates(
     """The pages and files about the whole folder; the search index only where it is not
     `search_current` (built from the same entries last time)."""
     env = environment()
-    common = _common(folder, history, options.live, "")
+    common = _common(folder, history, options.live, "", bool(graph.edges))
     found: Facets = facets(folder, entries)
     keys = {e.status or e.status_text: e.status_key for e in entries}
     today = options.today or dt.date.today()
@@ -360,6 +368,16 @@ def _write_aggregates(
         "assets/site.js": _static("site.js"),
         "assets/search.js": _static("search.js"),
     }
+    # The graph page is made only when some proposal names another; the navigation of
+    # every page says whether it is there (`common`, part of each page's key).
+    if graph.edges:
+        closed = closed_statuses(folder.scheme)
+        context = page_context(
+            graph, entries, [s.name for s in folder.scheme.statuses if s.name in closed]
+        )
+        outputs["graph.html"] = env.get_template("graph.html").render(**common, **context)
+    else:
+        (output / "graph.html").unlink(missing_ok=True)
     for name, text in outputs.items():
         write_if_changed(output / name, text.encode())
     (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
