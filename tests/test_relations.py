@@ -19,7 +19,7 @@ from rfcdesk.read.relations import (
     requires_cycles,
 )
 from rfcdesk.scheme.load import builtin_scheme
-from support import lay_out
+from support import lay_out, run
 
 PEP = """PEP: {n}
 Title: Number {n}
@@ -181,3 +181,39 @@ def test_the_eip_corpus_has_the_cycles_its_headers_make(corpora: Path, tmp_path:
         ["eip-4750.md", "eip-5450.md"],
         ["eip-8037.md", "eip-8038.md"],
     ]
+
+
+KLIP = """# KLIP-{n}: Number {n}
+
+**Author**: Ann Lee |
+**Release Target**: 1.0 |
+**Status**: {status} |
+**Discussion**: #{n} |
+{extra}
+## Motivation and background
+
+Text.
+"""
+
+
+def test_a_field_the_scheme_does_not_declare_is_read_by_its_name(tmp_path: Path) -> None:
+    files = {
+        "klip-1-one.md": KLIP.format(n=1, status="Merged", extra=""),
+        "klip-2-two.md": KLIP.format(
+            n=2,
+            status="In Discussion",
+            extra="**See also**: [KLIP-1](klip-1-one.md) |\n**Depends on**: KLIP-1, KLIP-9 |\n",
+        ),
+    }
+    root = write_files(tmp_path, files)
+    folder = open_folder(folder_settings(root), use_cache=False)
+    assert folder.scheme.name == "klip"
+    found = folder_relations(folder.scheme, folder.proposals)
+    assert [(r.field, r.kind, r.written, r.target, r.declared) for r in found] == [
+        ("See also", "see-also", "[KLIP-1](klip-1-one.md)", "klip-1-one.md", False),
+        ("Depends on", "requires", "KLIP-1", "klip-1-one.md", False),
+        ("Depends on", "requires", "KLIP-9", None, False),
+    ]
+    # KLIP-9 names nothing, but the KLIP process declares no such field: not reported.
+    code, out = run(["check", "--select", "R", "--no-cache"], root)
+    assert (code, out) == (0, "2 proposals checked: no problems found.\n")

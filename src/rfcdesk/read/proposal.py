@@ -17,6 +17,7 @@ import yaml
 
 from rfcdesk.model import Diagnostic, Field, Link, Proposal, Section, Severity
 from rfcdesk.read import markdown, rst_outline
+from rfcdesk.read.relations import named_relation
 from rfcdesk.scheme.model import Scheme, clean_value, fold
 
 BOM = "\ufeff"
@@ -235,10 +236,10 @@ def _read_fields(
             current = None
             continue
         found = match_field_line(text) or _table_field(text)
-        spec = scheme.field_for(found.key) if found else None
-        if found and spec:
+        name = _field_name(scheme, found.key) if found else None
+        if found and name:
             _flush(current, fields)
-            current = [spec.name, found.key, [found.value], number, found.value_col]
+            current = [name, found.key, [found.value], number, found.value_col]
         elif (found or _BULLET.match(text)) and not text.startswith((" ", "\t")):
             _flush(current, fields)  # another `Key: value` line or bullet ends the field
             current = None
@@ -263,6 +264,16 @@ def _table_field(line: str) -> FieldLine | None:
     return FieldLine(key, match["value"], match.start("value") + 1, (start, start + len(key)))
 
 
+def _field_name(scheme: Scheme, key: str) -> str | None:
+    """The canonical name of a field the scheme declares; a field it does not declare is
+    kept when its name says it relates proposals (`Superseded by`): every process names
+    those alike, and the relation rules and the graph read them."""
+    spec = scheme.field_for(key)
+    if spec is not None:
+        return spec.name
+    return key.strip() if named_relation(key) else None
+
+
 def _flush(current: list[Any] | None, fields: list[Field]) -> None:
     if current is not None:
         name, key, parts, line, col = current
@@ -281,14 +292,14 @@ def _front_matter_fields(
             where.setdefault(found.key, (number, found.value_col))
     fields = []
     for key, value in data.items():
-        spec = scheme.field_for(str(key))
+        name = _field_name(scheme, str(key))
         if isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value):
             value = ", ".join("" if v is None else str(v) for v in value)
-        if spec is None or isinstance(value, (dict, list)):
+        if name is None or isinstance(value, (dict, list)):
             continue
         raw = "" if value is None else str(value)
         line, col = where.get(str(key), (first, 1))
-        fields.append(Field(spec.name, str(key), raw, clean_value(raw), line, col))
+        fields.append(Field(name, str(key), raw, clean_value(raw), line, col))
     return fields
 
 

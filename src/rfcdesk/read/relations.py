@@ -72,6 +72,14 @@ class Relation(NamedTuple):
     col: int
     field: str  # the field it is written in, as written ("Superseded-By", "Status")
     checkable: bool  # a bare id or label: naming no proposal here is a finding
+    # The scheme declares the field as this relation (not read from its name or a status
+    # sentence): the process says how its references are written.
+    declared: bool = False
+
+
+def named_relation(key: str) -> str | None:
+    """The relation a field's name says (`Superseded by`, `Depends on`), if any."""
+    return _BY_NAME.get(fold(key).strip("*_: "))
 
 
 def field_relation(scheme: Scheme, field: Field) -> str | None:
@@ -81,7 +89,7 @@ def field_relation(scheme: Scheme, field: Field) -> str | None:
         return spec.relation
     if spec is not None and spec.kind not in ("proposal", "text", "link"):
         return None
-    return _BY_NAME.get(fold(field.key).strip("*_: ")) or _BY_NAME.get(fold(field.name))
+    return named_relation(field.key) or named_relation(field.name)
 
 
 class Resolver:
@@ -217,6 +225,8 @@ def _stated(
 def _read_references(
     proposal: Proposal, field: Field, kind: str, value: str, offset: int, resolver: Resolver
 ) -> Iterator[Relation]:
+    spec = resolver.scheme.field_for(field.name)
+    declared = spec is not None and spec.relation == kind
     column = field.col + max(field.raw.find(field.value), 0) if field.value else field.col
     for item, at in _items(value):
         written = item.strip()
@@ -236,6 +246,7 @@ def _read_references(
             column + offset + at + (len(item) - len(item.lstrip())),
             field.key,
             checkable,
+            declared,
         )
 
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from rfcdesk.model import Field, Proposal, Severity
+from rfcdesk.read.relations import field_relation
 from rfcdesk.rules import Context, Finding, is_stub, register
 from rfcdesk.scheme.model import ISO_DATE, Scheme, fold
 
@@ -124,7 +125,7 @@ def undecided_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         return  # before acceptance, "TBD" is what the process expects
     for field in proposal.fields:
         spec = ctx.scheme.field_for(field.name)
-        if spec is not None and spec.kind == "proposal":
+        if (spec is not None and spec.kind == "proposal") or field_relation(ctx.scheme, field):
             continue  # "TBD" in a list of related proposals names none; nothing is pending
         if (
             field.value
@@ -220,7 +221,8 @@ def duplicate_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         if field.name in seen:
             first = seen[field.name]
             spec = ctx.scheme.field_for(field.name)
-            if spec and spec.kind in ("link", "people") and field.value != first.value:
+            listed = (spec and spec.kind in ("link", "people")) or field_relation(ctx.scheme, field)
+            if listed and field.value != first.value:
                 continue  # two tracking issues, two authors: a list written line by line
             yield Finding(
                 proposal.fields_path,

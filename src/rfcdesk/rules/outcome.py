@@ -42,8 +42,9 @@ def _diagnose(
 
 
 # Rule families that hold a proposal to its process's requirements (metadata, sections,
-# title, index), as opposed to facts about the files (unreadable, duplicate ids, links).
-REQUIREMENT_FAMILIES = ("M", "S", "T", "I")
+# title, index, relations between proposals), as opposed to facts about the files
+# (unreadable, duplicate ids, links).
+REQUIREMENT_FAMILIES = ("M", "S", "T", "I", "R")
 
 
 def _as_inferred(diagnostic: Diagnostic) -> Diagnostic:

@@ -53,7 +53,7 @@ def _open(ctx: Context, path: str) -> Proposal | None:
 )
 def relation_target_missing(ctx: Context) -> Iterator[Finding]:
     for r in relations(ctx):
-        if r.target is None and r.checkable and _open(ctx, r.source):
+        if r.target is None and r.checkable and r.declared and _open(ctx, r.source):
             yield Finding(
                 r.path,
                 r.line,
