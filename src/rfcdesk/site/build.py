@@ -232,12 +232,9 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     to_render: list[tuple[Entry, dict[str, str], dict[str, Any]]] = []
     keys, search = {}, {}
     for entry in entries:
-        text = _read_text(folder, entry.proposal.path)
         links = _link_map(entry, pages, files)
         context = {**common, "e": entry}
-        # The text is digested as bytes: encoding 10,000 texts into JSON was a third of a
-        # rebuild that changes nothing.
-        text_digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        text_digest = _text_digest(folder, entry.proposal.path)
         inputs = [MANIFEST_FORMAT, __version__, renderer_digest(), common, text_digest, links]
         key = _digest([*inputs, _entry_key(entry)])
         keys[entry.page] = key
@@ -266,10 +263,16 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
         and (output / "search").is_dir()
         and (output / "search-index.json").is_file()
     )
-    _write_aggregates(folder, history, entries, graph, output, options, search, search_current)
-    _copy_files(folder, entries, files, output)
+    today = options.today or dt.date.today()
+    # The pages about the whole folder show its entries (each page's key holds what its
+    # page shows), the graph drawn from them, and today's date.
+    aggregate_key = _digest([search_key, today.isoformat(), options.base_url, options.live])
+    if manifest.get("aggregates") != aggregate_key or not (output / "index.html").is_file():
+        _write_aggregates(folder, history, entries, graph, output, options, search, search_current)
+    rendered_pages = {entry.page for entry, _, _ in to_render}
+    _copy_files(folder, entries, files, output, rendered_pages)
     _remove_stale(output, manifest, keys)
-    _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key)
+    _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key, aggregate_key)
     _save_search(output, {p: (keys[p], search[p]) for p in keys})
     return BuildResult(
         output,
@@ -292,6 +295,18 @@ def _entry_key(entry: Entry) -> list[Any]:
         [(b.page, b.label, b.title) for b in entry.backlinks],
         [tuple(e) for e in entry.events],
     ]
+
+
+def _text_digest(folder: Folder, path: str) -> str:
+    """What a page's text is, for its key: the content key the parse cache took of the
+    file (read and digested once, when it changed), else a digest of the text."""
+    known = folder.keys.get(path)
+    if known is not None:
+        return repr(known)
+    # The text is digested as bytes: encoding 10,000 texts into JSON was a third of a
+    # rebuild that changes nothing.
+    text = _read_text(folder, path)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_bytes(folder: Folder, path: str) -> bytes | None:
@@ -354,8 +369,9 @@ def _write_aggregates(
             **common, entries=entries, charts=chart_set, today=today.isoformat()
         ),
         "search.html": env.get_template("search.html").render(**common),
+        # Compact: with an indent, json encodes in Python, a second for 10,000 proposals.
         "proposals.json": json.dumps(
-            document(folder.scheme.name, entries), indent=2, ensure_ascii=False
+            document(folder.scheme.name, entries), ensure_ascii=False, separators=(",", ":")
         ),
         "proposals.schema.json": schema_text(),
         "feed.xml": atom(
@@ -413,19 +429,39 @@ def _static(name: str) -> str:
     return resources.files("rfcdesk.site").joinpath("static").joinpath(name).read_text("utf-8")
 
 
-def _copy_files(folder: Folder, entries: list[Entry], files: set[str], output: Path) -> None:
-    """The proposals' sources, and the local files (images...) their pages link to."""
+def _copy_files(
+    folder: Folder, entries: list[Entry], files: set[str], output: Path, rendered: set[str]
+) -> None:
+    """The proposals' sources, and the local files (images...) their pages link to. A
+    source whose page was not rendered again is what it was (the page's key holds its
+    content); a linked file is copied when its size or time differs from the copy's."""
     for entry in entries:
         path = entry.proposal.path
-        source = _read_bytes(folder, path) if entry.proposal.load_error is None else None
-        if source is not None:
-            write_if_changed(output / "source" / path, source)
+        target = output / "source" / path
+        if entry.proposal.load_error is None and (entry.page in rendered or not target.exists()):
+            source = _read_bytes(folder, path)
+            if source is not None:
+                write_if_changed(target, source)
         for link in entry.proposal.links:
             local = local_target(path, link.target)
             if local and local[0] in files and not local[0].endswith(".md"):
-                data = _read_bytes(folder, local[0])
-                if data is not None:
-                    write_if_changed(output / "files" / local[0], data)
+                _copy_linked(folder, local[0], output / "files" / local[0])
+
+
+def _copy_linked(folder: Folder, path: str, target: Path) -> None:
+    """Copy a linked file unless the copy has its size and time (set when copied)."""
+    try:
+        source, copy = (folder.root / path).stat(), target.stat()
+        if (source.st_size, source.st_mtime_ns) == (copy.st_size, copy.st_mtime_ns):
+            return
+    except OSError:
+        pass
+    data = _read_bytes(folder, path)
+    if data is not None:
+        write_if_changed(target, data)
+        with contextlib.suppress(OSError):
+            stat = (folder.root / path).stat()
+            os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
 def _remove_stale(output: Path, manifest: dict[str, Any], keys: dict[str, str]) -> None:
@@ -465,7 +501,12 @@ def _save_search(output: Path, entries: dict[str, tuple[str, SearchEntry]]) -> N
     cache.save(_search_file(output), entries)
 
 
-def _save_manifest(output: Path, pages: dict[str, Any], search: str) -> None:
-    manifest = {"format": MANIFEST_FORMAT, "search": search, "pages": pages}
+def _save_manifest(output: Path, pages: dict[str, Any], search: str, aggregates: str) -> None:
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "search": search,
+        "aggregates": aggregates,
+        "pages": pages,
+    }
     text = json.dumps(manifest, ensure_ascii=False)
     write_if_changed(output / MANIFEST, text.encode())

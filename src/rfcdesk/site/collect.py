@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from rfcdesk.history.load import FolderHistory
@@ -68,7 +69,6 @@ class Entry:
     release: str
     discussion: str | None  # a URL
     fields: list[tuple[str, str]]
-    fields_html: list[tuple[str, str]]  # each value as sanitized inline HTML
     diagnostics: list[Diagnostic]
     timeline: Timeline | None
     backlinks: list[Backlink] = field(default_factory=list)
@@ -79,6 +79,11 @@ class Entry:
     @property
     def title(self) -> str:
         return self.proposal.title or self.proposal.path
+
+    @cached_property
+    def fields_html(self) -> list[tuple[str, str]]:
+        """Each field's value as sanitized inline HTML: made for the pages rendered only."""
+        return [(f.name, render_inline(f.value)) for f in self.proposal.fields]
 
     @property
     def shallow_before(self) -> str | None:
@@ -162,7 +167,6 @@ def make_entry(
         release=folder.field_value(proposal, "version") or "",
         discussion=discussion.group(0) if discussion else None,
         fields=[(f.name, f.value) for f in proposal.fields],
-        fields_html=[(f.name, render_inline(f.value)) for f in proposal.fields],
         diagnostics=diagnostics,
         timeline=timeline,
         **_approvals(folder, proposal),
