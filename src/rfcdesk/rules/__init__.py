@@ -11,7 +11,7 @@ import bisect
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rfcdesk.edge.files import Listing, contained, list_tree
 from rfcdesk.edge.workers import forked_map
@@ -56,6 +56,9 @@ class Context(NamedTuple):
     against: Against | None = None  # the folder on the ref given to `check --against`
     roster: Roster = ANYONE  # who counts for approvals
     approvals_recorded: bool = False  # some proposal writes its approvals down
+    # What several folder rules read and one of them works out (the relations): kept with
+    # the context, not in a module, so that it goes when the context does.
+    shared: dict[str, Any] | None = None
 
     def names_starting(self, prefix: str) -> list[str]:
         """Proposal paths that start with a prefix."""
@@ -116,6 +119,7 @@ def context_of(
         against,
         folder.roster,
         folder.approvals_recorded,
+        {},
     )
 
 

@@ -18,16 +18,14 @@ from rfcdesk.read.relations import (
 from rfcdesk.rules import Context, Finding, is_stub, register
 from rfcdesk.scheme.model import Scheme
 
-# The relations of the last folder the rules looked at: every rule here reads them.
-_last: tuple[tuple[Proposal, ...], list[Relation]] | None = None
-
 
 def relations(ctx: Context) -> list[Relation]:
     """The relations the folder's proposals state, read once per folder."""
-    global _last
-    if _last is None or _last[0] is not ctx.proposals:
-        _last = (ctx.proposals, folder_relations(ctx.scheme, ctx.proposals))
-    return _last[1]
+    shared = ctx.shared if ctx.shared is not None else {}
+    if "relations" not in shared:
+        shared["relations"] = folder_relations(ctx.scheme, ctx.proposals)
+    found: list[Relation] = shared["relations"]
+    return found
 
 
 def _name(ctx: Context, path: str) -> str:
