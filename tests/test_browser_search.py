@@ -16,10 +16,14 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import CORPORA, write_files
 from rfcdesk.site.search import (
     SEARCH_TEXT_CHARS,
+    all_pieces,
     encode_postings,
+    holds,
+    index_state,
     search_entry,
     search_pieces,
     shard_name,
+    updated_pieces,
 )
 from support import page_klip
 
@@ -314,3 +318,44 @@ def test_a_one_letter_word_uses_its_own_small_shard(page: Page, many: Path) -> N
     assert not [
         p for p in loaded(page) if p.startswith("search/terms-a") and p != "search/terms-a.js"
     ]
+
+
+def _site(files: dict[str, str], pieces: list[tuple[str, str]], names: list[str]) -> dict[str, str]:
+    """The search files after writing `pieces` and removing what `names` no longer lists."""
+    kept = {**files, **dict(pieces)}
+    return {name: kept[name] for name in names}
+
+
+def test_the_index_brought_up_to_date_is_the_index_made_again() -> None:
+    entries = [
+        search_entry("p/a.html", "A-1", "Tags", "Merged", "Tag queries."),
+        search_entry("p/b.html", "A-2", "Pull-queries", "Draft", "Tags and a cache."),
+        search_entry("p/c.html", "A-3", "Z", "Merged", ""),
+        search_entry("p/d.html", "A-4", "Windows", "Draft", "Windowed joins, zero copies."),
+    ]
+    state = index_state(entries)
+    files = dict(all_pieces(state, entries, docs_per_chunk=2, text_bytes=23))
+    # B loses "cache" and "and", gains "xylophone" (a new shard) and a longer text, which
+    # moves the text chunks after it; D's title changes; A and C stay.
+    changed = list(entries)
+    changed[1] = search_entry(
+        "p/b.html", "A-2", "Pull-queries", "Merged", "Tags, a xylophone, and more words."
+    )
+    changed[3] = search_entry("p/d.html", "A-4", "Panes", "Draft", "Windowed joins, zero copies.")
+    before = {1: entries[1], 3: entries[3]}
+    assert holds(state, before)
+    pieces, names, _ = updated_pieces(state, changed, before, docs_per_chunk=2, text_bytes=23)
+    made_again = dict(search_pieces(changed, docs_per_chunk=2, text_bytes=23))
+    assert _site(files, pieces, names) == made_again
+    # Only what the two touched was written again: not the shards of A's own words.
+    written = {name for name, _ in pieces}
+    assert "search/terms-ta.js" not in written and "search/terms-xy.js" in written
+    assert "search/terms-ca.js" not in names  # "cache" is gone from every proposal
+
+
+def test_a_state_that_does_not_hold_the_old_entries_is_not_used() -> None:
+    entries = [search_entry("p/a.html", "A-1", "Tags", "Merged", "Tag queries.")]
+    state = index_state(entries)
+    other = search_entry("p/a.html", "A-1", "Tags", "Merged", "Something else entirely.")
+    assert holds(state, {0: entries[0]})
+    assert not holds(state, {0: other})

@@ -156,6 +156,28 @@ def test_a_rebuild_renders_only_what_changed(repo: Path, tmp_path: Path) -> None
     assert (site / "p" / "klip-3-tags.html").stat().st_mtime_ns == untouched
 
 
+def _search_files(site: Path) -> dict[str, bytes]:
+    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "search").iterdir()}
+    return {**found, "search-index.json": (site / "search-index.json").read_bytes()}
+
+
+def test_a_rebuild_brings_the_search_index_up_to_date_as_a_new_build_makes_it(
+    repo: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    build(repo, site)
+    target = repo / "klip-3-tags.md"
+    target.write_text(
+        target.read_text("utf-8").replace("Nothing links here.", "Quokkas link nowhere."),
+        "utf-8",
+    )
+    assert build(repo, site) == ("p/klip-3-tags.html",)
+    fresh = tmp_path / "fresh"
+    build(repo, fresh)
+    assert _search_files(site) == _search_files(fresh)
+    assert b'"quokkas"' in _search_files(site)["search/terms-qu.js"]
+
+
 def test_build_refuses_a_folder_that_is_not_its_own(repo: Path, tmp_path: Path) -> None:
     mine = write_files(tmp_path / "notes", {"todo.txt": "keep me"})
     code, out = run(["build", str(repo), "-o", str(mine)], tmp_path)

@@ -46,7 +46,16 @@ from rfcdesk.site.feed import atom
 from rfcdesk.site.graph import page_context
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
 from rfcdesk.site.render_rst import render_rst
-from rfcdesk.site.search import SearchEntry, export_rows, search_entry, search_pieces
+from rfcdesk.site.search import (
+    IndexState,
+    SearchEntry,
+    all_pieces,
+    export_rows,
+    holds,
+    index_state,
+    search_entry,
+    updated_pieces,
+)
 
 MANIFEST = ".rfcdesk-build.json"
 # 3: search entries hold the text; 4: and their terms; 5: they are kept in the cache
@@ -267,9 +276,19 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     # The pages about the whole folder show its entries (each page's key holds what its
     # page shows), the graph drawn from them, and today's date.
     aggregate_key = _digest([search_key, today.isoformat(), options.base_url, options.live])
-    if manifest.get("aggregates") != aggregate_key or not (output / "index.html").is_file():
-        _write_aggregates(folder, history, entries, graph, output, options, search, search_current)
     rendered_pages = {entry.page for entry, _, _ in to_render}
+    if manifest.get("aggregates") != aggregate_key or not (output / "index.html").is_file():
+        # The proposals whose search entries changed, with what they were, when every one
+        # of them had one: the index can then be brought up to date.
+        changed = [n for n, e in enumerate(entries) if e.page in rendered_pages]
+        before = (
+            {n: searched[entries[n].page][1] for n in changed}
+            if all(entries[n].page in searched for n in changed)
+            else None
+        )
+        _write_aggregates(
+            folder, history, entries, graph, output, options, search, search_current, before
+        )
     _copy_files(folder, entries, files, output, rendered_pages)
     _remove_stale(output, manifest, keys)
     _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key, aggregate_key)
@@ -340,6 +359,7 @@ def _write_aggregates(
     options: BuildOptions,
     search: dict[str, SearchEntry],
     search_current: bool = False,
+    before: dict[int, SearchEntry] | None = None,
 ) -> None:
     """The pages and files about the whole folder; the search index only where it is not
     `search_current` (built from the same entries last time)."""
@@ -399,12 +419,54 @@ def _write_aggregates(
     (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
     if search_current:
         return
-    written = set()
-    for name, text in search_pieces(indexed):
-        write_if_changed(output / name, text.encode())
-        written.add(name)
-    _remove_stale_search(output, written)
+    _write_search(output, indexed, before)
     _write_export(output / "search-index.json", indexed)
+
+
+# Above this share of the proposals changed, the index is made again, not brought up to date.
+_UPDATE_SHARE = 0.05
+
+
+def _write_search(
+    output: Path, indexed: list[SearchEntry], before: dict[int, SearchEntry] | None
+) -> None:
+    """The search pieces: those the changed proposals (`before`: their number and what
+    they were) touch, when the last build's state is there for the same pages; else all."""
+    state = _load_index_state(output)
+    pages = tuple(e["url"] for e in indexed)
+    small = before is not None and len(before) <= max(64, _UPDATE_SHARE * len(indexed))
+    if (
+        state is not None
+        and state.pages == pages
+        and before is not None
+        and small
+        and holds(state, before)
+    ):
+        pieces, names, state = updated_pieces(state, indexed, before)
+        for name, text in pieces:
+            write_if_changed(output / name, text.encode())
+        _remove_stale_search(output, set(names))
+    else:
+        state = index_state(indexed)
+        written = set()
+        for name, text in all_pieces(state, indexed):
+            write_if_changed(output / name, text.encode())
+            written.add(name)
+        _remove_stale_search(output, written)
+    _save_index_state(output, state)
+
+
+def _index_state_file(output: Path) -> Path:
+    return cache.keyed_file("search-state", str(output.resolve()), str(MANIFEST_FORMAT))
+
+
+def _load_index_state(output: Path) -> IndexState | None:
+    stored = cache.load_any(_index_state_file(output))
+    return stored if isinstance(stored, IndexState) else None
+
+
+def _save_index_state(output: Path, state: IndexState) -> None:
+    cache.save(_index_state_file(output), state)
 
 
 def _write_export(target: Path, entries: list[SearchEntry]) -> None:
@@ -416,8 +478,7 @@ def _write_export(target: Path, entries: list[SearchEntry]) -> None:
         handle.write("[")
         for number, row in enumerate(export_rows(entries)):
             handle.write("," if number else "")
-            for chunk in encoder.iterencode(row):
-                handle.write(chunk)
+            handle.write(encoder.encode(row))  # one row at a time, by json's C encoder
         handle.write("]")
     if target.is_file() and filecmp.cmp(fresh, target, shallow=False):
         fresh.unlink()

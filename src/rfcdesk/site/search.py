@@ -33,6 +33,7 @@ Everything here is pure: entries in, file names and texts out.
 from __future__ import annotations
 
 import base64
+import bisect
 import functools
 import itertools
 import json
@@ -40,7 +41,7 @@ import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 SEARCH_FORMAT = 1
 DOCS_PER_CHUNK = 100
@@ -172,49 +173,184 @@ def search_pieces(
 ) -> Iterator[tuple[str, str]]:
     """The files of the sharded index one at a time, the manifest last: a writer holds one
     piece at a time, not the whole index (hundreds of megabytes for 10,000 proposals)."""
+    return all_pieces(index_state(entries), entries, docs_per_chunk, text_bytes)
+
+
+def all_pieces(
+    state: IndexState,
+    entries: Sequence[Mapping[str, str]],
+    docs_per_chunk: int = DOCS_PER_CHUNK,
+    text_bytes: int = TEXT_CHUNK_BYTES,
+) -> Iterator[tuple[str, str]]:
+    """Every piece of the index `state` was made from `entries` for; its shard sizes are
+    filled in as the shards are made."""
     count = len(entries)
-    body, title = _postings(entries)
-    sizes: dict[str, int] = {}
     # Rows, not an object keyed by term: a term may be "constructor" or "__proto__".
-    for key, terms in itertools.groupby(sorted(body), key=shard_key):
+    for key, text in _shards(state.body, state.title, count, None):
+        state.sizes[key] = len(text.encode())
+        yield f"search/terms-{shard_name(key)}.js", text
+    chunks = _packed(state.costs, text_bytes)
+    chunk_of = [n for n, (_, size) in enumerate(chunks) for _ in range(size)]
+    for n, (first, size) in enumerate(chunks):
+        texts = [entries[i]["text"] for i in range(first, first + size)]
+        yield f"search/text-{n}.js", _call("text", n, first, texts)
+    for n, start in enumerate(range(0, count, docs_per_chunk)):
+        members = range(start, min(start + docs_per_chunk, count))
+        docs = [_doc_row(entries[i], chunk_of[i]) for i in members]
+        yield f"search/docs-{n}.js", _call("docs", n, docs)
+    yield "search/manifest.js", _manifest(count, docs_per_chunk, state.sizes)
+
+
+# --- bringing the pieces up to date after a few pages changed -------------------------------
+
+
+class IndexState(NamedTuple):
+    """What the pieces were made from, kept between builds: with it, a change to a few
+    pages rewrites the pieces those pages touch, not the whole index."""
+
+    pages: tuple[str, ...]  # the proposals' pages, in index order
+    body: dict[str, array[int]]  # the postings, as `_postings` makes them
+    title: dict[str, array[int]]
+    sizes: dict[str, int]  # each term shard's size in bytes, for the manifest
+    costs: array[int]  # each proposal's text's size in a text chunk
+
+
+def index_state(entries: Sequence[Mapping[str, str]]) -> IndexState:
+    """The state the pieces of these entries are made from (shard sizes: as made)."""
+    body, title = _postings(entries)
+    costs = array("I", (_cost(e["text"]) for e in entries))
+    return IndexState(tuple(e["url"] for e in entries), dict(body), dict(title), {}, costs)
+
+
+def _cost(text: str) -> int:
+    return len(json.dumps(text, ensure_ascii=False).encode()) + 1
+
+
+def _shards(
+    body: Mapping[str, array[int]],
+    title: Mapping[str, array[int]],
+    count: int,
+    keys: set[str] | None,
+) -> Iterator[tuple[str, str]]:
+    """(shard key, file text) of each term shard, or of those in `keys`."""
+    terms = sorted(body) if keys is None else sorted(t for t in body if shard_key(t) in keys)
+    for key, group in itertools.groupby(terms, key=shard_key):
         rows: list[list[str]] = []
-        for term in terms:
+        for term in group:
             row = [term, encode_postings(body[term], count)]
             if term in title:
                 row.append(encode_postings(title[term], count))
             rows.append(row)
-        text = _call("terms", key, rows)
+        yield key, _call("terms", key, rows)
+
+
+def _doc_terms(entry: Mapping[str, str]) -> tuple[set[str], set[str]]:
+    """The terms a proposal is posted under, in all of it and in its label and title."""
+
+    def posted(terms: set[str]) -> set[str]:
+        return {t for t in terms if len(t) > 1} | {t[0] for t in terms}
+
+    return posted(set(entry["terms"].split())), posted(
+        terms_of(f"{entry['label']} {entry['title']}")
+    )
+
+
+def holds(state: IndexState, before: Mapping[int, Mapping[str, str]]) -> bool:
+    """Whether the state was made from these entries of the changed proposals (a build
+    cut short may have kept one but not the other): each is posted under its terms."""
+    for number, old in before.items():
+        body, title = _doc_terms(old)
+        for postings, terms in ((state.body, body), (state.title, title)):
+            for term in terms:
+                ids = postings.get(term)
+                at = bisect.bisect_left(ids, number) if ids is not None else -1
+                if ids is None or at == len(ids) or ids[at] != number:
+                    return False
+    return True
+
+
+def _repost(postings: dict[str, array[int]], number: int, old: set[str], new: set[str]) -> None:
+    for term in old - new:
+        ids = postings[term]
+        ids.remove(number)
+        if not ids:
+            del postings[term]
+    for term in new - old:
+        ids = postings.setdefault(term, _numbers())
+        ids.insert(bisect.bisect_left(ids, number), number)
+
+
+def updated_pieces(
+    state: IndexState,
+    entries: Sequence[Mapping[str, str]],
+    before: Mapping[int, Mapping[str, str]],
+    docs_per_chunk: int = DOCS_PER_CHUNK,
+    text_bytes: int = TEXT_CHUNK_BYTES,
+) -> tuple[list[tuple[str, str]], list[str], IndexState]:
+    """The pieces to write again after the proposals numbered in `before` (with what
+    they were) changed, the names of every piece the index now has, and the new state.
+    The pages must be those of `state`, in its order. What comes out is what
+    `search_pieces` makes of `entries` (the tests hold the two to it)."""
+    count = len(entries)
+    body, title = state.body, state.title
+    costs = array("I", state.costs)
+    old_chunks = _packed(state.costs, text_bytes)
+    touched: set[str] = set()
+    for number, old in before.items():
+        (old_body, old_title), (new_body, new_title) = _doc_terms(old), _doc_terms(entries[number])
+        _repost(body, number, old_body, new_body)
+        _repost(title, number, old_title, new_title)
+        touched |= {shard_key(t) for t in (old_body ^ new_body) | (old_title ^ new_title)}
+        costs[number] = _cost(entries[number]["text"])
+    sizes = {k: v for k, v in state.sizes.items() if k not in touched}
+    pieces: list[tuple[str, str]] = []
+    for key, text in _shards(body, title, count, touched):
         sizes[key] = len(text.encode())
-        yield f"search/terms-{shard_name(key)}.js", text
-    del body, title
-    chunks = _text_chunks([e["text"] for e in entries], text_bytes)
-    chunk_of = [n for n, (_, texts) in enumerate(chunks) for _ in texts]
-    for n, (first, texts) in enumerate(chunks):
-        yield f"search/text-{n}.js", _call("text", n, first, texts)
+        pieces.append((f"search/terms-{shard_name(key)}.js", text))
+    chunks = _packed(costs, text_bytes)
+    chunk_of = [n for n, (_, size) in enumerate(chunks) for _ in range(size)]
+    old_of = [n for n, (_, size) in enumerate(old_chunks) for _ in range(size)]
+    for n, (first, size) in enumerate(chunks):
+        members = range(first, first + size)
+        if n >= len(old_chunks) or old_chunks[n] != (first, size) or before.keys() & members:
+            texts = [entries[i]["text"] for i in members]
+            pieces.append((f"search/text-{n}.js", _call("text", n, first, texts)))
     for n, start in enumerate(range(0, count, docs_per_chunk)):
-        docs: list[list[Any]] = [
-            [e["label"], e["title"], e["status"], e["url"], chunk_of[start + i]]
-            for i, e in enumerate(entries[start : start + docs_per_chunk])
-        ]
-        yield f"search/docs-{n}.js", _call("docs", n, docs)
+        members = range(start, min(start + docs_per_chunk, count))
+        if before.keys() & members or any(chunk_of[i] != old_of[i] for i in members):
+            docs = [_doc_row(entries[i], chunk_of[i]) for i in members]
+            pieces.append((f"search/docs-{n}.js", _call("docs", n, docs)))
+    pieces.append(("search/manifest.js", _manifest(count, docs_per_chunk, sizes)))
+    names = [f"search/terms-{shard_name(k)}.js" for k in sizes]
+    names += [f"search/text-{n}.js" for n in range(len(chunks))]
+    names += [f"search/docs-{n}.js" for n in range(len(range(0, count, docs_per_chunk)))]
+    names.append("search/manifest.js")
+    return pieces, names, IndexState(state.pages, body, title, sizes, costs)
+
+
+def _packed(costs: Sequence[int], budget: int) -> list[tuple[int, int]]:
+    """(first proposal, how many) of each text chunk, packed as `_text_chunks` packs."""
+    chunks: list[list[int]] = []
+    size = 0
+    for number, cost in enumerate(costs):
+        if not chunks or size + cost > budget:
+            chunks.append([number, 0])
+            size = 0
+        chunks[-1][1] += 1
+        size += cost
+    return [(first, length) for first, length in chunks]
+
+
+def _doc_row(entry: Mapping[str, str], chunk: int) -> list[Any]:
+    return [entry["label"], entry["title"], entry["status"], entry["url"], chunk]
+
+
+def _manifest(count: int, docs_per_chunk: int, sizes: Mapping[str, int]) -> str:
+    terms = {key: sizes[key] for key in sorted(sizes)}
     manifest = {
         "format": SEARCH_FORMAT,
         "docs": count,
         "docsPerChunk": docs_per_chunk,
-        "terms": sizes,
+        "terms": terms,
     }
-    yield "search/manifest.js", _call("manifest", manifest)
-
-
-def _text_chunks(texts: Sequence[str], budget: int) -> list[tuple[int, list[str]]]:
-    """Consecutive texts packed into chunks of up to `budget` bytes (a longer one alone)."""
-    chunks: list[tuple[int, list[str]]] = []
-    size = 0
-    for number, text in enumerate(texts):
-        cost = len(json.dumps(text, ensure_ascii=False).encode()) + 1
-        if not chunks or size + cost > budget:
-            chunks.append((number, []))
-            size = 0
-        chunks[-1][1].append(text)
-        size += cost
-    return chunks
+    return _call("manifest", manifest)
