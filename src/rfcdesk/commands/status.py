@@ -24,8 +24,6 @@ from rfcdesk.model import Proposal
 from rfcdesk.read.approvals import approval_state, needs_approvals
 from rfcdesk.read.folder import Folder, open_folder
 from rfcdesk.read.locate import folder_settings
-from rfcdesk.read.roster import read_roster
-from rfcdesk.read.settings import Config
 from rfcdesk.report.formats import display_path
 from rfcdesk.scheme.model import FieldSpec, Scheme
 
@@ -82,7 +80,7 @@ def run(options: Options, out: TextIO) -> int:
         written = field.value if field else None
         refusal = allowed_move(scheme, proposal.status, target, written)
         if refusal is None and proposal.status != target:
-            held = process_holds(folder, config, proposal, target, options.now)
+            held = process_holds(folder, proposal, target, options.now)
             refusal = "; ".join(held) or None
         if refusal and not options.force:
             raise FatalError(
@@ -102,7 +100,7 @@ def run(options: Options, out: TextIO) -> int:
 
 
 def process_holds(
-    folder: Folder, config: Config, proposal: Proposal, target: str, now: dt.datetime | None
+    folder: Folder, proposal: Proposal, target: str, now: dt.datetime | None
 ) -> list[str]:
     """What the process still asks before `proposal` may move to `target`: approvals
     missing, a review period not over. Notes on stderr a period it cannot measure."""
@@ -111,7 +109,7 @@ def process_holds(
     rule = scheme.approvals
     # A folder that records no approvals approves in its pull requests: not held.
     if rule is not None and needs_approvals(scheme, target) and folder.approvals_recorded:
-        state = approval_state(proposal, scheme, read_roster(config, folder.root, rule.group))
+        state = approval_state(proposal, scheme, folder.roster)
         if state.missing:
             holds.append(state.shortfall())
     periods = [p for p in scheme.periods if p.holds(proposal.status, target)]
