@@ -4,7 +4,7 @@ One model for every scheme. A relation is read from a field whose scheme says wh
 means (`relation = "requires"`), else from the field's name ("Superseded by", "Depends
 on"), and from a status that says so ("Superseded by [ADR-15](0015-dns.md)"). Each item of
 the value is a reference: a link, a path, a bare number, or an id written the way the
-folder writes them ("PEP 8", "KEEP-0367"); words that are none of these are not read as a
+folder writes them ("PEP 8", "ADR-0012"); words that are none of these are not read as a
 reference. Pure: takes proposals, returns values.
 """
 
@@ -46,7 +46,7 @@ _NAMED = {
     ),
 }
 _BY_NAME = {name: kind for kind, names in _NAMED.items() for name in names}
-# A status that names its successor: "Superseded by KEEP-0367", "replaced by ADR 12".
+# A status that names its successor: "Superseded by ADR-0012", "replaced by RFC 7".
 _STATUS_SUCCESSOR = re.compile(
     r"\b(?:superseded|superceded|replaced|obsoleted)\s+by\b\s*:?\s*(?P<rest>.+)$", re.I
 )
