@@ -104,6 +104,14 @@ class Proposal(NamedTuple):
         return None
 
 
+_PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\n)\s*")
+
+
+def people(value: str) -> list[str]:
+    """The people a field names: `Ann Lee, Bo Chen and Cy Diaz` is three."""
+    return [p.strip() for p in _PEOPLE_SPLIT.split(value) if p.strip()]
+
+
 # A URL scheme (`https:`, `mailto:`): such a link leaves the folder by design.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

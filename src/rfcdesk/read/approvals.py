@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from rfcdesk.model import Proposal
+from rfcdesk.model import Proposal, people
 from rfcdesk.scheme.model import Scheme, fold
 
 _ENTRY = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<date>\d{4}-\d{2}-\d{2})\))?\s*$")
@@ -159,9 +159,8 @@ def authors_of(proposal: Proposal, scheme: Scheme) -> frozenset[str]:
     for field in proposal.fields:
         if spec is None or field.name != spec.name or (rule and field.name == rule.field):
             continue
-        for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", _LINK.sub(r"\g<text> ", field.value)):
-            if part.strip():
-                keys |= person_keys(part)
+        for part in people(_LINK.sub(r"\g<text> ", field.value)):
+            keys |= person_keys(part)
     return frozenset(keys)
 
 

@@ -18,12 +18,11 @@ from typing import Any, NamedTuple
 
 from rfcdesk.history.load import FolderHistory
 from rfcdesk.history.timeline import STATUS_SETTERS, Event, Timeline
-from rfcdesk.model import Diagnostic, Proposal, Severity, local_target
+from rfcdesk.model import Diagnostic, Proposal, Severity, local_target, people
 from rfcdesk.read.approvals import ApprovalState, approval_state, held_to_quorum
 from rfcdesk.read.folder import Folder
 from rfcdesk.site.render import render_inline, sanitize
 
-_PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\n)\s*")
 _URL = re.compile(r"https?://[^\s<>()|]+")
 _PAGE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _CODE = re.compile(r"`([^`]+)`")
@@ -131,10 +130,6 @@ def page_name(path: str) -> str:
     """The page's file name for a proposal file: its name, made safe for a URL."""
     stem = posixpath.splitext(path)[0].replace("/", "--")
     return "p/" + _PAGE_NAME.sub("-", stem) + ".html"
-
-
-def people(value: str) -> list[str]:
-    return [p.strip() for p in _PEOPLE_SPLIT.split(value) if p.strip()]
 
 
 def status_key(status: str | None, written: str | None) -> str:
