@@ -284,3 +284,18 @@ def test_the_last_codeowners_rule_for_the_folder_gives_its_owners() -> None:
     assert codeowners(text, "design") == ["@ann", "@org/architects"]
     assert codeowners(text, "design/drafts") == ["@bo"]
     assert codeowners(text, "docs") == ["@everyone"]
+
+
+def test_the_page_shows_who_is_awaited_once_maintainers_are_listed(klips: Path) -> None:
+    _approve(klips, "KLIP-4", "Bo Chen")
+    site = klips.parent / "site"
+    assert run(["build", "-o", str(site)], klips)[0] == 0
+    page = site / "p" / "klip-4-pause-queries.html"
+    assert '<span class="awaiting">awaiting 1 more</span>' in page.read_text("utf-8")
+    # Nothing in the proposal changed; who counts did: the page is made again.
+    (klips.parent / "MAINTAINERS").write_text("- Bo Chen (@bochen)\n- Cy Diaz (@cydiaz)\n", "utf-8")
+    assert run(["build", "-o", str(site)], klips)[0] == 0
+    assert (
+        '<span class="awaiting">awaiting 1 more from: Cy Diaz (@cydiaz)</span>'
+        in page.read_text("utf-8")
+    )

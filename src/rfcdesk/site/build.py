@@ -313,6 +313,9 @@ def _entry_key(entry: Entry) -> list[Any]:
         [tuple(d) for d in entry.diagnostics],
         [(b.page, b.label, b.title) for b in entry.backlinks],
         [tuple(e) for e in entry.events],
+        # Where it stands against the quorum depends on who counts and on whether the folder
+        # records approvals at all, not on this document alone.
+        [entry.approvals_for, entry.approvals],
     ]
 
 
