@@ -158,10 +158,11 @@ def test_a_rebuild_renders_only_what_changed(repo: Path, tmp_path: Path) -> None
 
 def _search_files(site: Path) -> dict[str, bytes]:
     found = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "search").iterdir()}
-    return {**found, "search-index.json": (site / "search-index.json").read_bytes()}
+    whole = ("search-index.json", "index.html", "proposals.json", "dashboard.html", "feed.xml")
+    return {**found, **{name: (site / name).read_bytes() for name in whole}}
 
 
-def test_a_rebuild_brings_the_search_index_up_to_date_as_a_new_build_makes_it(
+def test_a_rebuild_brings_the_index_and_exports_up_to_date_as_a_new_build_makes_them(
     repo: Path, tmp_path: Path
 ) -> None:
     site = tmp_path / "site"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import posixpath
 import re
 from array import array
@@ -119,6 +120,8 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
 
+# The same links are resolved by several rules and site stages: the answers are kept.
+@functools.lru_cache(maxsize=1 << 17)
 def local_target(proposal_path: str, target: str) -> tuple[str, str] | None:
     """(path relative to the folder, fragment) of a relative link, or None for URLs."""
     if not target or _SCHEME.match(target) or target.startswith(("/", "//")):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
+from markupsafe import Markup
 
 from rfcdesk import __version__
 from rfcdesk.edge import cache
@@ -41,7 +42,7 @@ from rfcdesk.read.settings import load_config
 from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site import charts
 from rfcdesk.site.collect import Entry, Facets, collect, facets, without_card_lines
-from rfcdesk.site.export import document, schema_text
+from rfcdesk.site.export import SCHEMA_ID, record, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.graph import page_context
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
@@ -50,7 +51,7 @@ from rfcdesk.site.search import (
     IndexState,
     SearchEntry,
     all_pieces,
-    export_rows,
+    export_row,
     holds,
     index_state,
     search_entry,
@@ -286,9 +287,21 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             if all(entries[n].page in searched for n in changed)
             else None
         )
+        fragments = _load_fragments(output)
         _write_aggregates(
-            folder, history, entries, graph, output, options, search, search_current, before
+            folder,
+            history,
+            entries,
+            graph,
+            output,
+            options,
+            search,
+            search_current,
+            before,
+            fragments,
+            keys,
         )
+        _save_fragments(output, {e.page: fragments[e.page] for e in entries if e.page in fragments})
     _copy_files(folder, entries, files, output, rendered_pages)
     _remove_stale(output, manifest, keys)
     _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key, aggregate_key)
@@ -363,6 +376,8 @@ def _write_aggregates(
     search: dict[str, SearchEntry],
     search_current: bool = False,
     before: dict[int, SearchEntry] | None = None,
+    fragments: Fragments | None = None,
+    page_keys: dict[str, str] | None = None,
 ) -> None:
     """The pages and files about the whole folder; the search index only where it is not
     `search_current` (built from the same entries last time)."""
@@ -384,18 +399,17 @@ def _write_aggregates(
         "open_count": open_count,
     }
     indexed = [search[e.page] for e in entries]
+    rows, records = _fragments(env, entries, fragments, page_keys or {})
     outputs = {
         "index.html": env.get_template("index.html").render(
-            **common, entries=entries, facets=found, keys=keys
+            **common, entries=entries, facets=found, keys=keys, rows=rows
         ),
         "dashboard.html": env.get_template("dashboard.html").render(
             **common, entries=entries, charts=chart_set, today=today.isoformat()
         ),
         "search.html": env.get_template("search.html").render(**common),
         # Compact: with an indent, json encodes in Python, a second for 10,000 proposals.
-        "proposals.json": json.dumps(
-            document(folder.scheme.name, entries), ensure_ascii=False, separators=(",", ":")
-        ),
+        "proposals.json": _joined_document(folder.scheme.name, records),
         "proposals.schema.json": schema_text(),
         "feed.xml": atom(
             common["site_title"],
@@ -459,6 +473,19 @@ def _write_search(
     _save_index_state(output, state)
 
 
+def _fragments_file(output: Path) -> Path:
+    return cache.keyed_file("fragments", str(output.resolve()), str(MANIFEST_FORMAT))
+
+
+def _load_fragments(output: Path) -> Fragments:
+    stored = cache.load_any(_fragments_file(output))
+    return stored if isinstance(stored, dict) else {}
+
+
+def _save_fragments(output: Path, fragments: Fragments) -> None:
+    cache.save(_fragments_file(output), fragments)
+
+
 def _index_state_file(output: Path) -> Path:
     return cache.keyed_file("search-state", str(output.resolve()), str(MANIFEST_FORMAT))
 
@@ -472,6 +499,50 @@ def _save_index_state(output: Path, state: IndexState) -> None:
     cache.save(_index_state_file(output), state)
 
 
+# Each proposal's row in the index page and record in proposals.json, with the page key
+# they were made under: while it holds, they are what they were (10,000 rows of the index
+# template took most of a second to make again for every change).
+Fragments = dict[str, tuple[str, str, str]]
+
+
+def _fragments(
+    env: jinja2.Environment,
+    entries: list[Entry],
+    fragments: Fragments | None,
+    page_keys: dict[str, str],
+) -> tuple[list[Markup], list[str]]:
+    """The index rows and export records of the entries, from `fragments` (page -> page
+    key, row, record) where the page's key is still that; the others made and put in it.
+    (The search index's rows are not kept here: they hold the whole text, which the
+    search cache keeps already.)"""
+    row_template = env.get_template("index_row.html")
+    known = fragments if fragments is not None else {}
+    rows, records = [], []
+    for entry in entries:
+        kept = known.get(entry.page)
+        key = page_keys.get(entry.page)
+        if kept is not None and key is not None and kept[0] == key:
+            row, data = kept[1], kept[2]
+        else:
+            row = row_template.render(e=entry)
+            data = json.dumps(record(entry), ensure_ascii=False, separators=(",", ":"))
+            if key is not None:
+                known[entry.page] = (key, row, data)
+        rows.append(Markup(row))
+        records.append(data)
+    return rows, records
+
+
+def _joined_document(scheme: str, records: list[str]) -> str:
+    """`proposals.json` (what `export.document` holds), from each proposal's record."""
+    head = json.dumps(
+        {"$schema": SCHEMA_ID, "scheme": scheme, "count": len(records)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return head[:-1] + ',"proposals":[' + ",".join(records) + "]}"
+
+
 def _write_export(target: Path, entries: list[SearchEntry]) -> None:
     """`search-index.json`, streamed to a file beside it and put in its place only when it
     differs: the whole text of 10,000 proposals is no string to hold in memory twice."""
@@ -479,9 +550,9 @@ def _write_export(target: Path, entries: list[SearchEntry]) -> None:
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
     with fresh.open("w", encoding="utf-8") as handle:
         handle.write("[")
-        for number, row in enumerate(export_rows(entries)):
+        for number, entry in enumerate(entries):
             handle.write("," if number else "")
-            handle.write(encoder.encode(row))  # one row at a time, by json's C encoder
+            handle.write(encoder.encode(export_row(entry)))  # by json's C encoder
         handle.write("]")
     if target.is_file() and filecmp.cmp(fresh, target, shallow=False):
         fresh.unlink()
@@ -499,32 +570,36 @@ def _copy_files(
     """The proposals' sources, and the local files (images...) their pages link to. A
     source whose page was not rendered again is what it was (the page's key holds its
     content); a linked file is copied when its size or time differs from the copy's."""
+    sources, linked = os.path.join(output, "source"), os.path.join(output, "files")
     for entry in entries:
         path = entry.proposal.path
-        target = output / "source" / path
-        if entry.proposal.load_error is None and (entry.page in rendered or not target.exists()):
+        target = os.path.join(sources, path)
+        if entry.proposal.load_error is None and (
+            entry.page in rendered or not os.path.exists(target)
+        ):
             source = _read_bytes(folder, path)
             if source is not None:
-                write_if_changed(target, source)
+                write_if_changed(Path(target), source)
         for link in entry.proposal.links:
             local = local_target(path, link.target)
             if local and local[0] in files and not local[0].endswith(".md"):
-                _copy_linked(folder, local[0], output / "files" / local[0])
+                _copy_linked(folder, local[0], os.path.join(linked, local[0]))
 
 
-def _copy_linked(folder: Folder, path: str, target: Path) -> None:
+def _copy_linked(folder: Folder, path: str, target: str) -> None:
     """Copy a linked file unless the copy has its size and time (set when copied)."""
+    source_path = os.path.join(folder.root, path)
     try:
-        source, copy = (folder.root / path).stat(), target.stat()
+        source, copy = os.stat(source_path), os.stat(target)
         if (source.st_size, source.st_mtime_ns) == (copy.st_size, copy.st_mtime_ns):
             return
     except OSError:
         pass
     data = _read_bytes(folder, path)
     if data is not None:
-        write_if_changed(target, data)
+        write_if_changed(Path(target), data)
         with contextlib.suppress(OSError):
-            stat = (folder.root / path).stat()
+            stat = os.stat(source_path)
             os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 

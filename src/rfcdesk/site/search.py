@@ -135,10 +135,9 @@ def _numbers() -> array[int]:
     return array("I")
 
 
-def export_rows(entries: Sequence[Mapping[str, str]]) -> Iterator[dict[str, str]]:
-    """The rows of `search-index.json`, for a writer that streams them."""
-    for entry in entries:
-        yield {key: entry[key] for key in EXPORTED}
+def export_row(entry: Mapping[str, str]) -> dict[str, str]:
+    """A proposal's row in `search-index.json`."""
+    return {key: entry[key] for key in EXPORTED}
 
 
 def _call(function: str, *args: Any) -> str:
