@@ -299,3 +299,22 @@ def test_the_page_shows_who_is_awaited_once_maintainers_are_listed(klips: Path) 
         '<span class="awaiting">awaiting 1 more from: Cy Diaz (@cydiaz)</span>'
         in page.read_text("utf-8")
     )
+
+
+def test_an_approvals_field_that_names_nobody_yet_records_nothing(klips: Path) -> None:
+    # A template's "TBD" is no approver, and a folder whose fields all say so records none.
+    page = klips / "klip-4-pause-queries.md"
+    page.write_text(
+        page.read_text("utf-8").replace(
+            "**Discussion**: https://example.org/tracker/pull/131",
+            "**Discussion**: https://example.org/tracker/pull/131 |\n**Approved By**: TBD",
+        ),
+        "utf-8",
+    )
+    code, out = run(["check", "--select", "M014", "--no-cache"], klips)
+    assert (code, out) == (0, "4 proposals checked: no problems found.\n")
+    assert _approve(klips, "KLIP-4", "Bo Chen") == (
+        "KLIP-4: approved by Bo Chen (klip-4-pause-queries.md)\n"
+        "  `Design Approved` needs 1 more approval (1 of 2: Bo Chen)\n"
+    )
+    assert "**Approved By**: Bo Chen (2026-11-20)\n" in page.read_text("utf-8")

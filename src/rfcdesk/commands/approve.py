@@ -95,7 +95,10 @@ def plan_approval(
     fields = FieldsFile.read(folder.root, proposal, scheme)
     present = proposal.field(rule.field)
     entry = f"{approval.name} ({approval.date})" if approval.date else approval.name
-    value = f"{present.value}, {entry}" if present is not None and present.value else entry
+    if present is not None and approvals_of(proposal, scheme):
+        value = f"{present.value}, {entry}"
+    else:
+        value = entry  # the first; a value that names nobody yet ("TBD") is replaced
     key = rule.field if present is not None else _key_like(proposal, rule.field)
     text = write_field(fields, fields.doc.body, proposal, key, value)
     approved = fields.parse(text)

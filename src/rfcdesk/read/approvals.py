@@ -42,6 +42,7 @@ class Roster(NamedTuple):
 
 
 ANYONE = Roster((), "")
+_NOBODY = frozenset({"tbd", "n/a", "na", "none", "-", "nobody", "pending", "?"})
 
 
 def person(entry: str) -> Person:
@@ -75,12 +76,16 @@ def approvals_of(proposal: Proposal, scheme: Scheme) -> list[Approval]:
     if rule is None:
         return []
     seen: set[str] = set()
+    # "TBD", "n/a", "-": a field that says nobody has approved yet.
+    nobody = scheme.undecided_folded | scheme.not_applicable_folded | _NOBODY
     found = []
     for field in proposal.fields:
         if field.name != rule.field:
             continue
         for approval in read_approvals(field.value):
             key = fold(approval.name.lstrip("@"))
+            if key in nobody:
+                continue
             if key not in seen:
                 seen.add(key)
                 found.append(approval)
@@ -93,7 +98,11 @@ def records_approvals(proposals: Iterable[Proposal], scheme: Scheme) -> bool:
     rule = scheme.approvals
     if rule is None:
         return False
-    return any(f.name == rule.field and f.value for p in proposals for f in p.fields)
+    return any(
+        approvals_of(p, scheme)
+        for p in proposals
+        if any(f.name == rule.field and f.value for f in p.fields)
+    )
 
 
 class ApprovalState(NamedTuple):
