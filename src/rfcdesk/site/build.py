@@ -287,7 +287,6 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             if all(entries[n].page in searched for n in changed)
             else None
         )
-        fragments = _load_fragments(output)
         _write_aggregates(
             folder,
             history,
@@ -298,10 +297,9 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             search,
             search_current,
             before,
-            fragments,
+            _load_fragments(output),
             keys,
         )
-        _save_fragments(output, {e.page: fragments[e.page] for e in entries if e.page in fragments})
     _copy_files(folder, entries, files, output, rendered_pages)
     _remove_stale(output, manifest, keys)
     _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key, aggregate_key)
@@ -433,6 +431,11 @@ def _write_aggregates(
         (output / "graph.html").unlink(missing_ok=True)
     for name, text in outputs.items():
         write_if_changed(output / name, text.encode())
+    if fragments is not None:
+        _save_fragments(output, {e.page: fragments[e.page] for e in entries if e.page in fragments})
+    # What the pages above were made of is let go before the search index is made: a
+    # site of 10,000 held both at once.
+    del outputs, rows, records, fragments
     (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
     if search_current:
         return
@@ -524,11 +527,11 @@ def _fragments(
         if kept is not None and key is not None and kept[0] == key:
             row, data = kept[1], kept[2]
         else:
-            row = row_template.render(e=entry)
+            row = Markup(row_template.render(e=entry))
             data = json.dumps(record(entry), ensure_ascii=False, separators=(",", ":"))
             if key is not None:
                 known[entry.page] = (key, row, data)
-        rows.append(Markup(row))
+        rows.append(row if isinstance(row, Markup) else Markup(row))
         records.append(data)
     return rows, records
 
