@@ -42,7 +42,7 @@ from rfcdesk.read.settings import load_config
 from rfcdesk.rules.outcome import configured_diagnostics
 from rfcdesk.site import charts
 from rfcdesk.site.collect import Entry, Facets, collect, facets, without_card_lines
-from rfcdesk.site.export import SCHEMA_ID, record, schema_text
+from rfcdesk.site.export import document_json, record_json, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.graph import page_context
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
@@ -407,7 +407,7 @@ def _write_aggregates(
         ),
         "search.html": env.get_template("search.html").render(**common),
         # Compact: with an indent, json encodes in Python, a second for 10,000 proposals.
-        "proposals.json": _joined_document(folder.scheme.name, records),
+        "proposals.json": document_json(folder.scheme.name, records),
         "proposals.schema.json": schema_text(),
         "feed.xml": atom(
             common["site_title"],
@@ -528,22 +528,12 @@ def _fragments(
             row, data = kept[1], kept[2]
         else:
             row = Markup(row_template.render(e=entry))
-            data = json.dumps(record(entry), ensure_ascii=False, separators=(",", ":"))
+            data = record_json(entry)
             if key is not None:
                 known[entry.page] = (key, row, data)
         rows.append(row if isinstance(row, Markup) else Markup(row))
         records.append(data)
     return rows, records
-
-
-def _joined_document(scheme: str, records: list[str]) -> str:
-    """`proposals.json` (what `export.document` holds), from each proposal's record."""
-    head = json.dumps(
-        {"$schema": SCHEMA_ID, "scheme": scheme, "count": len(records)},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return head[:-1] + ',"proposals":[' + ",".join(records) + "]}"
 
 
 def _write_export(target: Path, entries: list[SearchEntry]) -> None:

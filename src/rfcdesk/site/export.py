@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
@@ -92,13 +93,28 @@ def _approvals(entry: Entry) -> dict[str, Any] | None:
     }
 
 
+def _head(scheme: str, count: int) -> dict[str, Any]:
+    return {"$schema": SCHEMA_ID, "scheme": scheme, "count": count}
+
+
 def document(scheme: str, entries: Sequence[Entry]) -> dict[str, Any]:
-    return {
-        "$schema": SCHEMA_ID,
-        "scheme": scheme,
-        "count": len(entries),
-        "proposals": [record(e) for e in entries],
-    }
+    return {**_head(scheme, len(entries)), "proposals": [record(e) for e in entries]}
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_json(entry: Entry) -> str:
+    """A proposal's record as `proposals.json` writes it."""
+    return _compact(record(entry))
+
+
+def document_json(scheme: str, records: Sequence[str]) -> str:
+    """`proposals.json`: what `document` holds, compact, from each record's JSON (kept
+    from one build to the next while the proposal's page is unchanged)."""
+    head = _compact(_head(scheme, len(records)))
+    return head[:-1] + ',"proposals":[' + ",".join(records) + "]}"
 
 
 def csv_text(entries: Sequence[Entry]) -> str:
