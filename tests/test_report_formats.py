@@ -365,3 +365,28 @@ def test_gitlab_fingerprints_are_unique_and_survive_a_line_shift(tmp_path: Path)
     # Two identical findings in one file keep two fingerprints, and every one survives.
     assert len({i["fingerprint"] for i in first}) == 3
     assert [i["fingerprint"] for i in second] == [i["fingerprint"] for i in first]
+
+
+@pytest.mark.parametrize(
+    ("cwd", "root", "path", "shown"),
+    [
+        ("/w", "/w/docs", "klip-1.md", "docs/klip-1.md"),
+        ("/w/docs", "/w/docs", "klip-1.md", "klip-1.md"),
+        ("/w/docs/sub", "/w/docs", "a/b.md", "../a/b.md"),
+        ("/w", "/w/docs", "", "docs"),
+        ("/w", "/w/docs", ".", "docs"),
+        ("/w", "/w/docs", "../README.md", "README.md"),
+        ("/w", "/w/docs", "./a/../b.md", "docs/b.md"),
+        ("/w", "/w/docs", "a//b.md", "docs/a/b.md"),
+        ("/w", "/w/docs", "a/", "docs/a"),
+        ("/w", "/w/docs", "..a.md", "docs/..a.md"),
+        ("/w/x", "/", "../up.md", "../../up.md"),
+    ],
+)
+def test_paths_are_shown_from_the_working_directory(
+    cwd: str, root: str, path: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rfcdesk.report import formats
+
+    monkeypatch.setattr(formats.os, "getcwd", lambda: cwd)
+    assert formats.display_path(Path(root), path) == shown

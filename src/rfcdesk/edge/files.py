@@ -6,6 +6,7 @@ import functools
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -238,27 +239,43 @@ def select_files(
     ]
 
 
-def tree_fingerprint(root: Path) -> str:
-    """A digest of every file's path, size and mtime below root: equal when nothing changed.
+# File path -> (size, mtime in ns), links followed.
+Stats = Mapping[str, tuple[int, int]]
+
+
+class TreeState(NamedTuple):
+    """A folder as one walk found it: the listing, each file's size and mtime, and a digest
+    of them all that is equal while nothing below the folder changed."""
+
+    fingerprint: str
+    listing: Listing
+    stats: Stats
+
+
+def tree_state(root: Path) -> TreeState:
+    """Walk a folder once and take every file's size and mtime.
 
     Links that lead outside the folder count by their own name and target, never by what
     they point at.
     """
     digest = hashlib.sha256()
     listing = walk(root)
+    stats: dict[str, tuple[int, int]] = {}
+    base = os.path.join(root, "")
     for name in listing.files:
         try:
-            st = os.stat(root / name)
+            st = os.stat(base + name)
         except OSError:
             continue
-        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        stats[name] = (st.st_size, st.st_mtime_ns)
+    digest.update("".join(f"{n}\0{s}\0{m}\n" for n, (s, m) in stats.items()).encode())
     for name in listing.escapes:
         try:
-            target = os.readlink(root / name)
+            target = os.readlink(base + name)
         except OSError:
             continue
         digest.update(f"{name}\0->{target}\n".encode())
-    return digest.hexdigest()
+    return TreeState(digest.hexdigest(), listing, stats)
 
 
 def list_tree(root: Path) -> Listing:

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from rfcdesk.edge import cache
 from rfcdesk.edge.files import (
     Listing,
+    Stats,
     contained,
     glob_depth,
     list_files,
@@ -170,9 +171,14 @@ def _escape(path: str) -> Diagnostic:
 
 
 def open_folder(
-    config: Config, scheme_name: str | None = None, use_cache: bool = True, jobs: int | None = None
+    config: Config,
+    scheme_name: str | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    taken: Stats | None = None,
 ) -> Folder:
-    """Read a proposal folder under its scheme."""
+    """Read a proposal folder under its scheme (`taken`: the sizes and mtimes of its files,
+    where a walk took them already)."""
     root = config.folder
     scheme = choose_scheme(config, scheme_name)
     listing = walk(root, glob_depth(scheme.include))
@@ -202,7 +208,7 @@ def open_folder(
             index_suppressed = suppressions(read, ())
     skip = {scheme.template, index_name}
     proposal_names = [n for n in names if n not in skip]
-    loaded = load_proposals(root, proposal_names, scheme, use_cache, jobs)
+    loaded = load_proposals(root, proposal_names, scheme, use_cache, jobs, taken)
     proposals = tuple(p for p in loaded.proposals if not p.pointer)
     template = template_info(scheme, template_text, proposals)
     roster, recorded = ANYONE, records_approvals(proposals, scheme)
@@ -288,14 +294,20 @@ def content_key(root: Path, name: str, scheme: Scheme) -> cache.ContentKey | Non
     return tuple(digest.digest())
 
 
-def stat_key(root: Path, name: str, scheme: Scheme) -> cache.StatKey | None:
-    """The size and mtime of a document (and its sidecar), or None when one is missing."""
+def stat_key(
+    root: Path, name: str, scheme: Scheme, taken: Stats | None = None
+) -> cache.StatKey | None:
+    """The size and mtime of a document (and its sidecar), or None when one is missing;
+    as `taken` has them, where a walk of the folder took them already."""
     found: list[int] = []
     for path in (name, sidecar_path(scheme, name)):
         if path is None:
             continue
+        if taken is not None and path in taken:
+            found += taken[path]
+            continue
         try:
-            st = os.stat(root / path)
+            st = os.stat(os.path.join(root, path))
         except OSError:
             return None
         found += (st.st_size, st.st_mtime_ns)
@@ -319,13 +331,19 @@ class Loaded(NamedTuple):
 
 
 def load_proposals(
-    root: Path, names: list[str], scheme: Scheme, use_cache: bool = True, jobs: int | None = None
+    root: Path,
+    names: list[str],
+    scheme: Scheme,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    taken: Stats | None = None,
 ) -> Loaded:
     """Parse the named files, reusing cached results for files whose content is unchanged.
 
     A file whose size and mtime are as cached is not read at all; one whose stat changed
     (a fresh clone) is digested and reused if its content did not change; the rest are
-    parsed, their digests taken as they are read.
+    parsed, their digests taken as they are read. `taken`: the files' sizes and mtimes, where
+    a walk of the folder took them already.
     """
     path = cache.cache_file(cache_place(root), repr(scheme))
     shards = cache.load_shards(path) if use_cache else [{} for _ in range(cache.SHARDS)]
@@ -338,7 +356,7 @@ def load_proposals(
         if not isinstance(hit, cache.Entry):
             todo.append(name)
             continue
-        stat = stat_key(root, name, scheme)
+        stat = stat_key(root, name, scheme, taken)
         if stat is not None and hit.stat == stat:
             result[name] = hit.proposal
             fresh[shard][name] = hit

@@ -63,12 +63,19 @@ class Report(NamedTuple):
 
 def display_path(root: Path, path: str) -> str:
     """A diagnostic's path as the user should see it: relative to the working directory."""
-    return _display_path(str(root), path, os.getcwd())
+    cwd = os.getcwd()
+    if _PLAIN.fullmatch(path) is None or os.sep != "/":
+        return _relative(os.path.join(root, path), cwd)
+    shown = _relative(str(root), cwd)  # a plain path below it is shown below it
+    return path if shown == "." else f"{shown}/{path}"
 
 
-@functools.lru_cache(maxsize=4096)
-def _display_path(root: str, path: str, cwd: str) -> str:
-    full = os.path.join(root, path)
+# A relative path with nothing for `normpath` to change (no `.`, `..` or empty parts).
+_PLAIN = re.compile(r"(?!\.\.?(?:/|\Z))[^/]+(?:/(?!\.\.?(?:/|\Z))[^/]+)*")
+
+
+@functools.lru_cache(maxsize=64)
+def _relative(full: str, cwd: str) -> str:
     try:
         return os.path.relpath(full, cwd)
     except ValueError:  # another drive on Windows

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from rfcdesk.edge import cache
 from rfcdesk.edge.cache import ContentKey
-from rfcdesk.edge.files import Listing, list_tree, tree_fingerprint
+from rfcdesk.edge.files import Listing, list_tree, tree_state
 from rfcdesk.model import Diagnostic, Severity
 from rfcdesk.read.folder import Folder, cache_place, open_folder
 from rfcdesk.read.roster import roster_files
@@ -76,9 +76,10 @@ def findings(
     the per-file cache, and not kept as a whole result.
     """
     root = config.folder
+    tree = tree_state(root)  # one walk: the whole result's key, file stats, the listing
     key = "\0".join(
         [
-            tree_fingerprint(root),
+            tree.fingerprint,
             repr(scheme),
             repr(config),
             repr(select),
@@ -90,11 +91,12 @@ def findings(
         stored = cache.load_result(root, key)
         if stored is not None:
             return stored.diagnostics, root, stored.paths
-    folder = opened or open_folder(config, scheme, use_cache, jobs)
+    folder = opened or open_folder(config, scheme, use_cache, jobs, tree.stats)
     if not use_cache:
         diagnostics = _diagnose(folder, context_of(folder), select, ignore, only, jobs=jobs)
         return diagnostics, folder.root, tuple(p.path for p in folder.proposals)
-    listing = list_tree(folder.root)  # walked once, for the rules and their surroundings
+    # The rules and their surroundings see the folder as it was walked.
+    listing = tree.listing if folder.root == root else list_tree(folder.root)
     ctx = context_of(folder, listing=listing)
     around = _surroundings(folder, config, select, ignore, listing)
     reuse, outside, shards = _stored_findings(folder, around)
