@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,13 +115,13 @@ def test_a_cache_from_another_clone_spares_every_parse(
     git(tmp_path, "clone", "-q", str(origin), str(first))
     monkeypatch.setenv("RFCDESK_CACHE_DIR", str(tmp_path / "cache"))
     parsed: list[str] = []
-    real = reading.parse_file
+    real = reading.parse_keyed
 
-    def counting(root: Path, name: str, scheme: Scheme) -> Proposal:
+    def counting(root: Path, name: str, scheme: Scheme) -> tuple[Proposal, Any, Any]:
         parsed.append(name)
         return real(root, name, scheme)
 
-    monkeypatch.setattr(reading, "parse_file", counting)
+    monkeypatch.setattr(reading, "parse_keyed", counting)
     reading.open_folder(load_config(first / "klips"))
     assert parsed == ["klip-1-windowed-joins.md", "klip-2-schema-cache.md",
                       "klip-3-query-tags.md", "klip-4-pause-queries.md"]  # fmt: skip

@@ -28,6 +28,13 @@ def read_document(root: Path, relpath: str, boundary: Path | None = None) -> str
 
     Nothing that resolves outside the folder (or `boundary`) is read.
     """
+    data = read_bytes(root, relpath, boundary)
+    return data if isinstance(data, Diagnostic) else decode_document(relpath, data)
+
+
+def read_bytes(root: Path, relpath: str, boundary: Path | None = None) -> bytes | Diagnostic:
+    """A file's bytes, or the diagnostic that says why they cannot be read (see
+    `read_document`)."""
     full = root / relpath
     if not contained(root, relpath, boundary):
         return _problem(
@@ -47,10 +54,9 @@ def read_document(root: Path, relpath: str, boundary: Path | None = None) -> str
                 "file-too-large",
                 f"file is {size / 1048576:.1f} MB, over the {limit} MB limit; not read",
             )
-        data = full.read_bytes()
+        return full.read_bytes()
     except OSError as exc:
         return _problem(relpath, "F004", "unreadable-file", f"cannot read file: {exc.strerror}")
-    return decode_document(relpath, data)
 
 
 @functools.lru_cache(maxsize=64)

@@ -20,9 +20,10 @@ from rfcdesk.edge import cache
 from rfcdesk.edge.files import (
     Listing,
     Stats,
-    contained,
+    decode_document,
     glob_depth,
     list_files,
+    read_bytes,
     read_document,
     repository_root,
     select_files,
@@ -252,46 +253,57 @@ def sidecar_path(scheme: Scheme, name: str) -> str | None:
 
 def parse_file(root: Path, name: str, scheme: Scheme) -> Proposal:
     """Read and parse one proposal (and its sidecar); a file that cannot be read is kept."""
-    read = read_document(root, name)
+    return _parse_read(name, scheme, *_read_sources(root, name, scheme))
+
+
+# What reading a document's file (and its sidecar's, None for a scheme without one) gave.
+_Read = bytes | Diagnostic
+
+
+def _read_sources(root: Path, name: str, scheme: Scheme) -> tuple[_Read, _Read | None]:
+    side = sidecar_path(scheme, name)
+    document = read_bytes(root, name)
+    if side is None:
+        return document, None
+    if not (root / side).is_file():
+        message = f"`{side}` is missing: it holds this proposal's metadata"
+        return document, Diagnostic(side, 0, 1, "F007", "missing-sidecar", message, Severity.ERROR)
+    return document, read_bytes(root, side)
+
+
+def _parse_read(name: str, scheme: Scheme, document: _Read, side: _Read | None) -> Proposal:
+    read = document if isinstance(document, Diagnostic) else decode_document(name, document)
     if isinstance(read, Diagnostic):
         return unreadable(name, scheme, read)
-    side = sidecar_path(scheme, name)
-    if side is None:
+    side_path = sidecar_path(scheme, name)
+    if side_path is None or side is None:
         return parse_proposal(name, read, scheme)
-    side_text: str | Diagnostic = Diagnostic(
-        side,
-        0,
-        1,
-        "F007",
-        "missing-sidecar",
-        f"`{side}` is missing: it holds this proposal's metadata",
-        Severity.ERROR,
-    )
-    if (root / side).is_file():
-        side_text = read_document(root, side)
+    side_text = side if isinstance(side, Diagnostic) else decode_document(side_path, side)
     if isinstance(side_text, Diagnostic):  # the document stands, without fields
-        return parse_proposal(name, read, scheme, (side, ""))._replace(diagnostics=(side_text,))
-    return parse_proposal(name, read, scheme, (side, side_text))
+        return parse_proposal(name, read, scheme, (side_path, ""))._replace(
+            diagnostics=(side_text,)
+        )
+    return parse_proposal(name, read, scheme, (side_path, side_text))
 
 
-def content_key(root: Path, name: str, scheme: Scheme) -> cache.ContentKey | None:
+def _key_of(document: _Read, side: _Read | None) -> cache.ContentKey | None:
     """A digest of a document's bytes (and its sidecar's): equal when the content is.
 
     Content, not mtimes, so that a cache restored into a fresh clone (where every mtime is
-    new) is still used. None when the file cannot be read (it is parsed, not cached).
+    new) is still used. None when a file cannot be read (it is parsed, not cached).
     """
     digest = hashlib.blake2b(digest_size=16)
-    for path in (name, sidecar_path(scheme, name)):
-        if path is None:
-            continue
-        if not contained(root, path):
-            return None  # never read: the parse reports it
-        try:
-            data = (root / path).read_bytes()
-        except OSError:
+    for data in (document, side):
+        if isinstance(data, Diagnostic):
             return None
-        digest.update(len(data).to_bytes(8, "big") + data)
+        if data is not None:
+            digest.update(len(data).to_bytes(8, "big") + data)
     return tuple(digest.digest())
+
+
+def content_key(root: Path, name: str, scheme: Scheme) -> cache.ContentKey | None:
+    """A document's content key (see `_key_of`), read from its files."""
+    return _key_of(*_read_sources(root, name, scheme))
 
 
 def stat_key(
@@ -321,8 +333,8 @@ def parse_keyed(
     and stat come first: a file edited while it is parsed then misses next time, instead
     of its new text being taken for the old."""
     stat = stat_key(root, name, scheme)
-    key = content_key(root, name, scheme)
-    return parse_file(root, name, scheme), key, stat
+    document, side = _read_sources(root, name, scheme)
+    return _parse_read(name, scheme, document, side), _key_of(document, side), stat
 
 
 class Loaded(NamedTuple):

@@ -8,6 +8,7 @@ proposals fit in seconds. Everything above this module sees only the records def
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from hashlib import blake2b
 from typing import Any, NamedTuple
@@ -20,7 +21,6 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_YAML_STYLE_METADATA_BLOCKS
     | pyromark.Options.ENABLE_FOOTNOTES  # GitHub's `[^1]`, not a link to the note's text
 )
-_NEWLINE = re.compile(rb"\n")
 _TASK = re.compile(r"\[[ xX]\](?:\s|$)")
 
 
@@ -81,7 +81,9 @@ class _Lines:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(data)]
+        # Where each line starts: after each newline (the last piece has none).
+        lengths = map(len, data.split(b"\n")[:-1])
+        self.starts = list(itertools.accumulate(map((1).__add__, lengths), initial=0))
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
@@ -122,18 +124,21 @@ def parse(text: str) -> Outline:
     table: dict[str, Any] | None = None
     cell_links: list[str] = []
 
-    # The hot loop of every cold `check`: the common events (text, emphasis) leave early.
+    # The hot loop of every cold `check`: most events are text, then starts and ends of
+    # blocks, so they are tested in that order, and text goes straight to `sink` (the open
+    # buffer's append, or None).
+    sink: Any = None
     stream: Any = pyromark.events_with_range(text, options=_OPTIONS)  # events are plain dicts
     for event, rng in stream:
         if type(event) is str:  # SoftBreak, HardBreak, Rule
-            if buffers and event != "Rule":
-                buffers[-1].append(" ")
+            if sink is not None and event != "Rule":
+                sink(" ")
             continue
-        value: Any = event.get("Text") or event.get("Code")
+        value: Any = event.get("Text")
         if value is not None:
-            if buffers:
-                buffers[-1].append(value)
-            elif in_meta:
+            if sink is not None:
+                sink(value)
+            elif in_meta and value:
                 first = front_matter[1] if front_matter else lines.line(rng["start"])
                 front_matter = ((front_matter[0] if front_matter else "") + value, first)
             continue
@@ -155,6 +160,7 @@ def parse(text: str) -> Outline:
                 items.append(False)
             if kind in _BUFFERED:
                 buffers.append([])
+                sink = buffers[-1].append
                 buffer_starts.append(start)
             elif kind == "Link" or kind == "Image":
                 target = tag[kind]["dest_url"]
@@ -176,7 +182,13 @@ def parse(text: str) -> Outline:
                 table["row"] = [lines.line(start)]
             continue
         tag = event.get("End")
-        if tag is None:  # Html, InlineHtml, FootnoteReference, ...
+        if tag is None:
+            value = event.get("Code")  # inline code: text, as the others
+            if value is not None:
+                if sink is not None:
+                    sink(value)
+                continue
+            # Html, InlineHtml, FootnoteReference, ...
             html = event.get("Html") or event.get("InlineHtml")
             if html and html.strip() and not html.strip().startswith("<!--"):
                 html_only = False
@@ -198,6 +210,7 @@ def parse(text: str) -> Outline:
                 texts.append(TextBlock(lines.line(start), digest(body), len(body)))
             if kind == "Item":
                 items.pop()
+            sink = buffers[-1].append if buffers else None
         elif kind == "Heading":
             parts = buffers.pop()
             start = buffer_starts.pop()
@@ -206,11 +219,13 @@ def parse(text: str) -> Outline:
             if not quoted:  # a heading inside a quote opens no section of the document
                 headings.append(Heading(level, "".join(parts).strip(), line, col))
                 blocks_after.append(0)
+            sink = buffers[-1].append if buffers else None
         elif kind == "TableCell":
             assert table is not None
             start = buffer_starts.pop()
             raw = data[start : rng["end"]].decode("utf-8", "replace").strip().strip("|").strip()
             cell = TableCell("".join(buffers.pop()).strip(), raw, tuple(cell_links))
+            sink = buffers[-1].append if buffers else None
             cell_links = []
             (table["header"] if table["row"] == [] else table["row"]).append(cell)
         elif kind == "TableRow":
