@@ -8,6 +8,7 @@ report is one SARIF result and one GitLab issue.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -388,5 +389,5 @@ def test_paths_are_shown_from_the_working_directory(
 ) -> None:
     from rfcdesk.report import formats
 
-    monkeypatch.setattr(formats.os, "getcwd", lambda: cwd)
+    monkeypatch.setattr(os, "getcwd", lambda: cwd)
     assert formats.display_path(Path(root), path) == shown
