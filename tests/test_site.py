@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -21,6 +22,7 @@ from conftest import write_files
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.site import render as render_module
+from rfcdesk.site import rows
 from rfcdesk.site.build import BuildOptions, build_site
 from rfcdesk.site.export import schema_text
 from rfcdesk.site.render import render, render_inline
@@ -163,8 +165,16 @@ def _search_files(site: Path) -> dict[str, bytes]:
 
 
 def test_a_rebuild_brings_the_index_and_exports_up_to_date_as_a_new_build_makes_them(
-    repo: Path, tmp_path: Path
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    spliced: list[list[int]] = []
+    splice = rows._splice
+
+    def spy(target: Path, fresh: Path, layout: rows.Layout, changed: list[int], *rest: Any) -> Any:
+        spliced.append(changed)
+        return splice(target, fresh, layout, changed, *rest)
+
+    monkeypatch.setattr(rows, "_splice", spy)
     site = tmp_path / "site"
     build(repo, site)
     target = repo / "klip-3-tags.md"
@@ -177,6 +187,19 @@ def test_a_rebuild_brings_the_index_and_exports_up_to_date_as_a_new_build_makes_
     build(repo, fresh)
     assert _search_files(site) == _search_files(fresh)
     assert b'"quokkas"' in _search_files(site)["search/terms-qu.js"]
+    # The first proposal's row grows and the last one's shrinks: the rows between them are
+    # copied from the last `search-index.json`, these two encoded again.
+    first, last = repo / "klip-1-joins.md", repo / "klip-3-tags.md"
+    first.write_text(first.read_text("utf-8") + "\nWombats, too, with a longer row.\n", "utf-8")
+    last.write_text(last.read_text("utf-8").replace("Quokkas link nowhere.", "Q."), "utf-8")
+    assert build(repo, site) == ("p/klip-1-joins.html", "p/klip-3-tags.html")
+    again = tmp_path / "again"
+    build(repo, again)
+    assert _search_files(site) == _search_files(again)
+    found = json.loads((site / "search-index.json").read_text("utf-8"))
+    assert "wombats" in found[0]["text"].lower() and "Quokkas" not in found[2]["text"]
+    # Only the rebuilds spliced, each its changed rows (the new builds wrote theirs whole).
+    assert spliced == [[2], [0, 2]]
 
 
 def test_build_refuses_a_folder_that_is_not_its_own(repo: Path, tmp_path: Path) -> None:
@@ -578,3 +601,33 @@ def test_the_graph_picture_is_the_same_every_time() -> None:
     pairs = {(rng.randrange(1, 41), rng.randrange(1, 41)) for _ in range(70)}
     drawn = (picture.count('<a class="node'), picture.count('<g class="edge requires"'))
     assert drawn == (40, len([1 for a, b in pairs if a != b]))
+
+
+@pytest.mark.parametrize("in_kernel", [True, False])
+def test_rows_are_spliced_into_the_last_file_or_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_kernel: bool
+) -> None:
+    if not in_kernel:
+        monkeypatch.delattr(rows.os, "copy_file_range", raising=False)
+    target = tmp_path / "rows.json"
+    values = {"a": b'"one"', "b": b'"two"', "c": b'"three"'}
+    keys = list(values)
+
+    def encode(number: int) -> bytes:
+        return values[keys[number]]
+
+    layout = rows.write_rows(target, keys, encode, None, None)
+    assert target.read_bytes() == b'["one","two","three"]'
+    assert layout is not None and list(layout.ends) == [6, 12, 20]
+    values["b"] = b'"a longer two"'
+    layout = rows.write_rows(target, keys, encode, [1], layout)
+    assert target.read_bytes() == b'["one","a longer two","three"]'
+    assert layout is not None and list(layout.ends) == [6, 21, 29]
+    values["a"], values["c"] = b"1", b"3"
+    layout = rows.write_rows(target, keys, encode, [0, 2], layout)
+    assert target.read_bytes() == b'[1,"a longer two",3]'
+    # A file changed since it was written is written whole: the rows it holds are unknown.
+    target.write_bytes(b"[]")
+    values["b"] = b"2"
+    rows.write_rows(target, keys, encode, [], layout)
+    assert target.read_bytes() == b"[1,2,3]"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import filecmp
 import hashlib
 import json
 import os
@@ -47,6 +46,7 @@ from rfcdesk.site.feed import atom
 from rfcdesk.site.graph import page_context
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
 from rfcdesk.site.render_rst import render_rst
+from rfcdesk.site.rows import Layout, write_rows
 from rfcdesk.site.search import (
     IndexState,
     SearchEntry,
@@ -440,7 +440,7 @@ def _write_aggregates(
     if search_current:
         return
     _write_search(output, indexed, before)
-    _write_export(output / "search-index.json", indexed)
+    _write_export(output, indexed, before)
 
 
 # Above this share of the proposals changed, the index is made again, not brought up to date.
@@ -536,21 +536,24 @@ def _fragments(
     return rows, records
 
 
-def _write_export(target: Path, entries: list[SearchEntry]) -> None:
-    """`search-index.json`, streamed to a file beside it and put in its place only when it
-    differs: the whole text of 10,000 proposals is no string to hold in memory twice."""
-    fresh = target.with_name(target.name + ".new")
+def _write_export(
+    output: Path, entries: list[SearchEntry], before: dict[int, SearchEntry] | None
+) -> None:
+    """`search-index.json`, streamed to a file beside it (the whole text of 10,000
+    proposals is no string to hold in memory twice); after a few changes (`before`: the
+    changed rows), only their rows are encoded again (see `rows`)."""
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-    with fresh.open("w", encoding="utf-8") as handle:
-        handle.write("[")
-        for number, entry in enumerate(entries):
-            handle.write("," if number else "")
-            handle.write(encoder.encode(export_row(entry)))  # by json's C encoder
-        handle.write("]")
-    if target.is_file() and filecmp.cmp(fresh, target, shallow=False):
-        fresh.unlink()
-    else:
-        os.replace(fresh, target)
+
+    def encode(number: int) -> bytes:
+        return encoder.encode(export_row(entries[number])).encode()  # by json's C encoder
+
+    place = cache.keyed_file("search-rows", str(output.resolve()), str(MANIFEST_FORMAT))
+    stored = cache.load_any(place)
+    layout = stored if isinstance(stored, Layout) else None
+    pages = [e["url"] for e in entries]
+    found = write_rows(output / "search-index.json", pages, encode, before, layout)
+    if found is not None:
+        cache.save(place, found)
 
 
 def _static(name: str) -> str:
