@@ -608,7 +608,7 @@ def test_rows_are_spliced_into_the_last_file_or_written_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_kernel: bool
 ) -> None:
     if not in_kernel:
-        monkeypatch.delattr(rows.os, "copy_file_range", raising=False)
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
     target = tmp_path / "rows.json"
     values = {"a": b'"one"', "b": b'"two"', "c": b'"three"'}
     keys = list(values)
