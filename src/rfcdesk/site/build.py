@@ -303,7 +303,8 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     _copy_files(folder, entries, files, output, rendered_pages)
     _remove_stale(output, manifest, keys)
     _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key, aggregate_key)
-    _save_search(output, {p: (keys[p], search[p]) for p in keys})
+    made_again = rendered_pages | (searched.keys() - keys.keys())
+    _save_search(output, {p: (keys[p], search[p]) for p in keys}, made_again)
     return BuildResult(
         output,
         len(entries),
@@ -622,18 +623,31 @@ def _load_manifest(output: Path) -> dict[str, Any]:
 
 
 # Each page's search entry (its words) is kept beside the rfcdesk caches, not in the
-# site: read back as a pickle, 10,000 of them take a fraction of the time JSON took.
+# site: read back as a pickle, 10,000 of them take a fraction of the time JSON took. They
+# are kept in shards by page, and only the shards of pages made again are written again
+# (the entries of 10,000 proposals hold 170 MB of text).
 def _search_file(output: Path) -> Path:
     return cache.keyed_file("search", str(output.resolve()), str(MANIFEST_FORMAT))
 
 
 def _load_search(output: Path) -> dict[str, tuple[str, SearchEntry]]:
-    stored = cache.load_any(_search_file(output))
-    return stored if isinstance(stored, dict) else {}
+    found: dict[str, tuple[str, SearchEntry]] = {}
+    for shard in cache.load_shards(_search_file(output)):
+        found.update(shard)
+    return found
 
 
-def _save_search(output: Path, entries: dict[str, tuple[str, SearchEntry]]) -> None:
-    cache.save(_search_file(output), entries)
+def _save_search(
+    output: Path, entries: dict[str, tuple[str, SearchEntry]], changed: set[str]
+) -> None:
+    """Save the shards that hold a page in `changed` (made again, new or gone)."""
+    dirty = {cache.shard_of(page) for page in changed}
+    shards: dict[int, cache.Shard] = {shard: {} for shard in dirty}
+    for page, kept in entries.items():
+        shard = cache.shard_of(page)
+        if shard in dirty:
+            shards[shard][page] = kept
+    cache.save_shards(_search_file(output), shards)
 
 
 def _save_manifest(output: Path, pages: dict[str, Any], search: str, aggregates: str) -> None:
