@@ -401,7 +401,13 @@ def _write_aggregates(
     rows, records = _fragments(env, entries, fragments, page_keys or {})
     outputs = {
         "index.html": env.get_template("index.html").render(
-            **common, entries=entries, facets=found, keys=keys, rows=rows
+            # One string: ten thousand rows through the template's loop took a tenth of a
+            # second.
+            **common,
+            entries=entries,
+            facets=found,
+            keys=keys,
+            rows=Markup("".join(f"{row}\n" for row in rows)),
         ),
         "dashboard.html": env.get_template("dashboard.html").render(
             **common, entries=entries, charts=chart_set, today=today.isoformat()
