@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from rfcdesk.edge.files import tree_state
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.history.load import shallow_note
 from rfcdesk.read.folder import open_folder
@@ -23,7 +24,9 @@ class Options(NamedTuple):
 
 def run(options: Options, out: TextIO) -> int:
     """Build (or bring up to date) the folder's site and say where it is."""
-    folder = open_folder(folder_settings(options.path, options.scheme), options.scheme)
+    settings = folder_settings(options.path, options.scheme)
+    # The build checks the folder too: one walk of it serves both.
+    folder = open_folder(settings, options.scheme, tree=tree_state(settings.folder))
     target = options.output or (folder.root.parent / "_site")
     result = build_site(folder, BuildOptions(target, base_url=options.base_url))
     note = shallow_note(result.shallow_before)

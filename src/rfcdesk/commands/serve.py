@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from rfcdesk.edge.files import tree_state
 from rfcdesk.edge.watch import FolderWatch
 from rfcdesk.errors import EXIT_OK
 from rfcdesk.read.folder import open_folder
@@ -49,7 +50,7 @@ def run(options: Options, out: TextIO) -> int:
         options.scheme,
     )
     config = folder_settings(path, scheme)  # found once: a rebuild reads the same folder
-    folder = open_folder(config, scheme)
+    folder = open_folder(config, scheme, tree=tree_state(config.folder))
     stop_signal = StopSignal()
     with (
         handling_stop_signals(stop_signal),
@@ -71,7 +72,10 @@ def run(options: Options, out: TextIO) -> int:
                 target=watch,
                 args=(
                     folder_watch,
-                    lambda: build_site(open_folder(config, scheme), build_options),
+                    lambda: build_site(
+                        open_folder(config, scheme, tree=tree_state(config.folder)),
+                        build_options,
+                    ),
                     state,
                     stop,
                     sys.stderr,

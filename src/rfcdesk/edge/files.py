@@ -170,6 +170,18 @@ def walk(
     )
 
 
+def within(listing: Listing, depth: int | None) -> Listing:
+    """What `walk` with `depth` finds, from a walk that went deeper."""
+    if depth is None:
+        return listing
+
+    def near(paths: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p for p in paths if p.count("/") <= depth)
+
+    aliases = {k: v for k, v in listing.aliases.items() if k.count("/") <= depth}
+    return Listing(near(listing.files), near(listing.folders), near(listing.escapes), aliases)
+
+
 def list_files(root: Path, depth: int | None = 0) -> list[str]:
     """Files below a folder, `depth` folders down at most (None: any), as sorted "/" paths.
 

@@ -20,6 +20,7 @@ from rfcdesk.edge import cache
 from rfcdesk.edge.files import (
     Listing,
     Stats,
+    TreeState,
     decode_document,
     glob_depth,
     list_files,
@@ -28,6 +29,7 @@ from rfcdesk.edge.files import (
     repository_root,
     select_files,
     walk,
+    within,
 )
 from rfcdesk.edge.progress import Progress
 from rfcdesk.edge.workers import parallel_map
@@ -68,6 +70,9 @@ class Folder(NamedTuple):
     keys: Mapping[str, cache.ContentKey] = MappingProxyType({})
     roster: Roster = ANYONE  # who counts for approvals, where the folder records them
     approvals_recorded: bool = False  # some proposal writes its approvals down
+    # The folder as it was walked when it was opened, each file's size and mtime with it
+    # (None when it was read without the caches).
+    tree: TreeState | None = None
 
     def exists(self, path: str) -> bool:
         """Whether a folder-relative path is on disk."""
@@ -176,13 +181,18 @@ def open_folder(
     scheme_name: str | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
-    taken: Stats | None = None,
+    tree: TreeState | None = None,
 ) -> Folder:
-    """Read a proposal folder under its scheme (`taken`: the sizes and mtimes of its files,
-    where a walk took them already)."""
+    """Read a proposal folder under its scheme.
+
+    `tree`: the whole folder walked already, with each file's size and mtime, for a
+    command that checks the folder too (`check` needs the whole tree, walked once);
+    else the folder is walked as deep as the scheme's names reach.
+    """
     root = config.folder
     scheme = choose_scheme(config, scheme_name)
-    listing = walk(root, glob_depth(scheme.include))
+    depth = glob_depth(scheme.include)
+    listing = within(tree.listing, depth) if tree else walk(root, depth)
     names = _selected(listing, scheme)
     extra: list[Diagnostic] = [_escape(path) for path in listing.escapes]
 
@@ -209,7 +219,9 @@ def open_folder(
             index_suppressed = suppressions(read, ())
     skip = {scheme.template, index_name}
     proposal_names = [n for n in names if n not in skip]
-    loaded = load_proposals(root, proposal_names, scheme, use_cache, jobs, taken)
+    loaded = load_proposals(
+        root, proposal_names, scheme, use_cache, jobs, tree.stats if tree else None
+    )
     proposals = tuple(p for p in loaded.proposals if not p.pointer)
     template = template_info(scheme, template_text, proposals)
     roster, recorded = ANYONE, records_approvals(proposals, scheme)
@@ -226,6 +238,7 @@ def open_folder(
         loaded.keys,
         roster,
         recorded,
+        tree,
     )
 
 

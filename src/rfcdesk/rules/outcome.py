@@ -76,7 +76,10 @@ def findings(
     the per-file cache, and not kept as a whole result.
     """
     root = config.folder
-    tree = tree_state(root)  # one walk: the whole result's key, file stats, the listing
+    # One walk: the whole result's key, each file's stats, the listing for the rules (the
+    # walk that opened the folder, when it is given opened).
+    walked = opened.tree if opened is not None and opened.root == root else None
+    tree = walked or tree_state(root)
     key = "\0".join(
         [
             tree.fingerprint,
@@ -91,7 +94,7 @@ def findings(
         stored = cache.load_result(root, key)
         if stored is not None:
             return stored.diagnostics, root, stored.paths
-    folder = opened or open_folder(config, scheme, use_cache, jobs, tree.stats)
+    folder = opened or open_folder(config, scheme, use_cache, jobs, tree)
     if not use_cache:
         diagnostics = _diagnose(folder, context_of(folder), select, ignore, only, jobs=jobs)
         return diagnostics, folder.root, tuple(p.path for p in folder.proposals)

@@ -241,16 +241,18 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     common = _common(folder, history, options.live, "../", bool(graph.edges))
     to_render: list[tuple[Entry, dict[str, str], dict[str, Any]]] = []
     keys, search = {}, {}
+    # What every page is made with, digested once: it is part of each page's key.
+    shared = _digest([MANIFEST_FORMAT, __version__, renderer_digest(), common])
+    written = os.path.join(output, "")
     for entry in entries:
         links = _link_map(entry, pages, files)
         context = {**common, "e": entry}
         text_digest = _text_digest(folder, entry.proposal.path)
-        inputs = [MANIFEST_FORMAT, __version__, renderer_digest(), common, text_digest, links]
-        key = _digest([*inputs, _entry_key(entry)])
+        key = _digest([shared, text_digest, links, _entry_key(entry)])
         keys[entry.page] = key
         known = manifest.get("pages", {}).get(entry.page, {}).get("key")
         kept = searched.get(entry.page)
-        if known == key and kept and kept[0] == key and (output / entry.page).exists():
+        if known == key and kept and kept[0] == key and os.path.exists(written + entry.page):
             search[entry.page] = kept[1]
             continue
         to_render.append((entry, links, context))
