@@ -361,6 +361,18 @@ class Scheme:
         and goes on (`**Implemented (Swift 5.1)** (with modifications)`) is said by the bold
         part. A form matched by a status's pattern is said in the canonical way already.
         """
+        # A folder writes its few statuses thousands of times (an index of 10,000 rows is
+        # read by several rules): each value is read once.
+        known = self._statuses_read.get(value)
+        if known is None:
+            known = self._statuses_read[value] = self._read_status(value)
+        return known
+
+    @cached_property
+    def _statuses_read(self) -> dict[str, tuple[str | None, str]]:
+        return {}
+
+    def _read_status(self, value: str) -> tuple[str | None, str]:
         found = self.status_phrase(value)
         if found is None:
             return None, clean_value(value)

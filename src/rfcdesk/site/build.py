@@ -45,7 +45,6 @@ from rfcdesk.site.export import document_json, record_json, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.graph import page_context
 from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
-from rfcdesk.site.render_rst import render_rst
 from rfcdesk.site.rows import Layout, write_rows
 from rfcdesk.site.search import (
     IndexState,
@@ -142,10 +141,17 @@ def _check_output(folder: Folder, output: Path) -> None:
         )
 
 
+def _render_rst(text: str, path: str, resolve: Resolver) -> Rendered:
+    # docutils is imported only for a folder written in reST (35 ms of every start).
+    from rfcdesk.site.render_rst import render_rst
+
+    return render_rst(text, path, resolve)
+
+
 # One renderer per markup, each returning sanitized HTML.
 RENDERERS: dict[str, Callable[[str, str, Resolver], Rendered]] = {
     "markdown": render,
-    "rst": render_rst,
+    "rst": _render_rst,
     "plain": lambda text, _path, _resolve: render_plain(text),
 }
 
