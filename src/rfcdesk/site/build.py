@@ -44,7 +44,7 @@ from rfcdesk.site.collect import Entry, Facets, collect, facets, without_card_li
 from rfcdesk.site.export import document_json, record_json, schema_text
 from rfcdesk.site.feed import atom
 from rfcdesk.site.graph import page_context
-from rfcdesk.site.render import Heading, Rendered, Resolver, highlight_css, render, render_plain
+from rfcdesk.site.render import Rendered, Resolver, highlight_css, render, render_plain
 from rfcdesk.site.rows import Layout, write_rows
 from rfcdesk.site.search import (
     IndexState,
@@ -165,6 +165,7 @@ class PageJob(NamedTuple):
     text: str
     links: dict[str, str]  # folder-relative target -> URL from the page
     context: dict[str, Any]
+    target: str  # the page's file
 
 
 def _link_map(entry: Entry, pages: dict[str, str], files: set[str]) -> dict[str, str]:
@@ -181,11 +182,8 @@ def _link_map(entry: Entry, pages: dict[str, str], files: set[str]) -> dict[str,
     return found
 
 
-RenderedPage = tuple[str, str, str, tuple[Heading, ...]]  # page, HTML, plain text, headings
-
-
 def _page_job(
-    folder: Folder, entry: Entry, links: dict[str, str], context: dict[str, Any]
+    folder: Folder, output: Path, entry: Entry, links: dict[str, str], context: dict[str, Any]
 ) -> PageJob:
     """What rendering a proposal's page takes, its text read now."""
     text = _read_text(folder, entry.proposal.path)
@@ -194,17 +192,23 @@ def _page_job(
     # The card above the body shows the title and the fields: the body starts after them
     # (a reST renderer drops its header itself).
     body = without_card_lines(entry.proposal, text) if markup == "markdown" else text
-    return PageJob(entry.page, markup, entry.proposal.path, body, links, context)
+    target = os.path.join(output, entry.page)
+    return PageJob(entry.page, markup, entry.proposal.path, body, links, context, target)
 
 
-def _render_page(job: PageJob) -> RenderedPage:
+def _render_page(job: PageJob) -> tuple[str, SearchEntry]:
+    """Render a page and write it; its search entry. In a worker, when there are many: the
+    page and its words are made in parallel, and only the words come back."""
     try:
         rendered = RENDERERS[job.markup](job.text, job.source_path, job.links.get)
     except RecursionError:  # nested past what the parser can take
         rendered = render_plain(job.text)
     template = environment().get_template("proposal.html")
     html = template.render(**job.context, body=rendered.html, toc=rendered.headings)
-    return job.page, html, rendered.text, rendered.headings
+    write_if_changed(Path(job.target), html.encode())
+    entry: Entry = job.context["e"]
+    words = search_entry(job.page, entry.label, entry.title, entry.status_text, rendered.text)
+    return job.page, words
 
 
 def _common(
@@ -262,16 +266,13 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             search[entry.page] = kept[1]
             continue
         to_render.append((entry, links, context))
-    by_page = {e.page: e for e in entries}
     # Pages are read as workers take them and come back as they are rendered, so a large
     # site is written, not held, in memory.
-    jobs = (_page_job(folder, *job) for job in to_render)
+    jobs = (_page_job(folder, output, *job) for job in to_render)
     count = len(to_render)
     rendered = parallel_map(_render_page, jobs, options.jobs, _PARALLEL_THRESHOLD, 32, count)
-    for page, html, text, _headings in rendered:
-        write_if_changed(output / page, html.encode())
-        entry = by_page[page]
-        search[page] = search_entry(page, entry.label, entry.title, entry.status_text, text)
+    for page, words in rendered:
+        search[page] = words
     # write everything else
     # The search index is made of the pages' entries in order: while every page's key is
     # what it was, it is what it was (a rebuild of 10,000 spent seconds making it again).
