@@ -21,6 +21,7 @@ import pytest
 from conftest import write_files
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
+from rfcdesk.site import build as site_build
 from rfcdesk.site import render as render_module
 from rfcdesk.site import rows
 from rfcdesk.site.build import BuildOptions, build_site
@@ -202,6 +203,36 @@ def test_a_rebuild_brings_the_index_and_exports_up_to_date_as_a_new_build_makes_
     assert "wombats" in found[0]["text"].lower() and "Quokkas" not in found[2]["text"]
     # Only the rebuilds spliced, each its changed rows (the new builds wrote theirs whole).
     assert spliced == [[2], [0, 2]]
+
+
+def test_the_pages_about_the_folder_are_made_again_only_when_what_they_show_changed(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[int] = []
+    folder_pages = site_build._folder_pages
+
+    def spy(folder: Any, entries: list[Any], *rest: Any) -> dict[str, str]:
+        made.append(len(entries))
+        return folder_pages(folder, entries, *rest)
+
+    monkeypatch.setattr(site_build, "_folder_pages", spy)
+    site = tmp_path / "site"
+    build(repo, site)
+    assert made == [3]
+    # Its text: its page and the search index change, not its row, record or the charts.
+    target = repo / "klip-3-tags.md"
+    target.write_text(target.read_text("utf-8").replace("Nothing", "Nobody"), "utf-8")
+    assert build(repo, site) == ("p/klip-3-tags.html",)
+    assert made == [3]
+    assert b"nobody" in (site / "search-index.json").read_bytes().lower()
+    # Its title: its row and record change.
+    target.write_text(target.read_text("utf-8").replace("Query Tags", "Query Labels"), "utf-8")
+    assert build(repo, site) == ("p/klip-3-tags.html",)
+    assert made == [3, 3]
+    fresh = tmp_path / "fresh"
+    build(repo, fresh)
+    assert _search_files(site) == _search_files(fresh)
+    assert b"Query Labels" in (site / "index.html").read_bytes()
 
 
 def test_build_refuses_a_folder_that_is_not_its_own(repo: Path, tmp_path: Path) -> None:

@@ -287,6 +287,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     # page shows), the graph drawn from them, and today's date.
     aggregate_key = _digest([search_key, today.isoformat(), options.base_url, options.live])
     rendered_pages = {entry.page for entry, _, _ in to_render}
+    folder_pages: str | None = manifest.get("folder_pages")
     if manifest.get("aggregates") != aggregate_key or not (output / "index.html").is_file():
         # The proposals whose search entries changed, with what they were, when every one
         # of them had one: the index can then be brought up to date.
@@ -296,7 +297,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             if all(entries[n].page in searched for n in changed)
             else None
         )
-        _write_aggregates(
+        folder_pages = _write_aggregates(
             folder,
             history,
             entries,
@@ -308,10 +309,12 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             before,
             _load_fragments(output),
             keys,
+            manifest.get("folder_pages"),
         )
     _copy_files(folder, entries, files, output, rendered_pages)
     _remove_stale(output, manifest, keys)
-    _save_manifest(output, {p: {"key": keys[p]} for p in keys}, search_key, aggregate_key)
+    pages_made = {p: {"key": keys[p]} for p in keys}
+    _save_manifest(output, pages_made, search_key, aggregate_key, folder_pages)
     made_again = rendered_pages | (searched.keys() - keys.keys())
     _save_search(output, {p: (keys[p], search[p]) for p in keys}, made_again)
     return BuildResult(
@@ -386,14 +389,66 @@ def _write_aggregates(
     before: dict[int, SearchEntry] | None = None,
     fragments: Fragments | None = None,
     page_keys: dict[str, str] | None = None,
-) -> None:
-    """The pages and files about the whole folder; the search index only where it is not
-    `search_current` (built from the same entries last time)."""
+    written: str | None = None,
+) -> str:
+    """The pages and files about the whole folder, and the search index where it is not
+    `search_current` (built from the same entries last time).
+
+    The pages are written only where what they are made of differs from `written` (what
+    the last ones were made of; the digest is returned): an edit to a proposal's text
+    changes its page and the search index, not its row in the index, its record in
+    proposals.json or the dashboard.
+    """
     env = environment()
     common = _common(folder, history, options.live, "", bool(graph.edges))
+    today = options.today or dt.date.today()
+    rows, records = _fragments(env, entries, fragments, page_keys or {})
+    made_of = _made_of(rows, records, [common, today.isoformat(), options, repr(folder.scheme)])
+    if made_of != written or not (output / "index.html").is_file():
+        pages = _folder_pages(folder, entries, graph, options, env, common, today, rows, records)
+        for name, text in pages.items():
+            write_if_changed(output / name, text.encode())
+        if not graph.edges:
+            (output / "graph.html").unlink(missing_ok=True)
+        del pages
+    if fragments is not None:
+        _save_fragments(output, {e.page: fragments[e.page] for e in entries if e.page in fragments})
+    # What the pages above were made of is let go before the search index is made: a
+    # site of 10,000 held both at once.
+    del rows, records, fragments
+    (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
+    if not search_current:
+        indexed = [search[e.page] for e in entries]
+        _write_search(output, indexed, before)
+        _write_export(output, indexed, before)
+    return made_of
+
+
+def _made_of(rows: list[Markup], records: list[str], rest: list[Any]) -> str:
+    """A digest of what the pages about the whole folder are made of: each proposal's row
+    and record (which hold all those pages show of it), and the rest (`rest`)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (*rows, *records):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    rest = [MANIFEST_FORMAT, __version__, renderer_digest(), *rest]
+    digest.update(json.dumps(rest, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _folder_pages(
+    folder: Folder,
+    entries: list[Entry],
+    graph: Graph,
+    options: BuildOptions,
+    env: jinja2.Environment,
+    common: dict[str, Any],
+    today: dt.date,
+    rows: list[Markup],
+    records: list[str],
+) -> dict[str, str]:
+    """The index, the dashboard, the feed, the exports and the graph, by file name."""
     found: Facets = facets(folder, entries)
     keys = {e.status or e.status_text: e.status_key for e in entries}
-    today = options.today or dt.date.today()
     accepted = frozenset(folder.scheme.accepted)
     open_statuses = frozenset(s.name for s in folder.scheme.statuses if not s.terminal)
     acceptance, accepted_count = charts.time_to_acceptance(entries, accepted)
@@ -406,8 +461,6 @@ def _write_aggregates(
         "open_age": open_age,
         "open_count": open_count,
     }
-    indexed = [search[e.page] for e in entries]
-    rows, records = _fragments(env, entries, fragments, page_keys or {})
     outputs = {
         "index.html": env.get_template("index.html").render(
             # One string: ten thousand rows through the template's loop took a tenth of a
@@ -443,20 +496,7 @@ def _write_aggregates(
             graph, entries, [s.name for s in folder.scheme.statuses if s.name in closed]
         )
         outputs["graph.html"] = env.get_template("graph.html").render(**common, **context)
-    else:
-        (output / "graph.html").unlink(missing_ok=True)
-    for name, text in outputs.items():
-        write_if_changed(output / name, text.encode())
-    if fragments is not None:
-        _save_fragments(output, {e.page: fragments[e.page] for e in entries if e.page in fragments})
-    # What the pages above were made of is let go before the search index is made: a
-    # site of 10,000 held both at once.
-    del outputs, rows, records, fragments
-    (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
-    if search_current:
-        return
-    _write_search(output, indexed, before)
-    _write_export(output, indexed, before)
+    return outputs
 
 
 # Above this share of the proposals changed, the index is made again, not brought up to date.
@@ -665,11 +705,14 @@ def _save_search(
     cache.save_shards(_search_file(output), shards)
 
 
-def _save_manifest(output: Path, pages: dict[str, Any], search: str, aggregates: str) -> None:
+def _save_manifest(
+    output: Path, pages: dict[str, Any], search: str, aggregates: str, folder_pages: str | None
+) -> None:
     manifest = {
         "format": MANIFEST_FORMAT,
         "search": search,
         "aggregates": aggregates,
+        "folder_pages": folder_pages,  # what the index, dashboard... were made of
         "pages": pages,
     }
     text = json.dumps(manifest, ensure_ascii=False)
