@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from rfcdesk import __version__
 from rfcdesk.model import Diagnostic, Proposal
 
-FORMAT = 6
+FORMAT = 7
 # The cache folder is kept under this many bytes ($RFCDESK_CACHE_MAX_MB to change it): the
 # files used longest ago go first. A site of 10,000 proposals keeps about 200 MB of search
 # text and state beside 30 MB of parsed proposals: under a smaller limit, each rebuild

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from rfcdesk.model import Diagnostic, Field, Link, Proposal, Section, Severity
+from rfcdesk.model import Diagnostic, Field, Link, Proposal, Section, Severity, local_target
 from rfcdesk.read import markdown, rst_outline
 from rfcdesk.read.relations import named_relation
 from rfcdesk.scheme.model import Scheme, clean_value, fold
@@ -611,7 +611,10 @@ def _parse(path: str, text: str, scheme: Scheme, sidecar: tuple[str, str] | None
             if scheme.markup == "rst"
             else frozenset()
         ),
-        links=tuple(Link(k.target, k.line, k.col, k.is_image) for k in outline.links),
+        links=tuple(
+            Link(k.target, k.line, k.col, k.is_image, local_target(path, k.target))
+            for k in outline.links
+        ),
         suppressed=suppressions(text, outline.code_lines),
         has_bom=has_bom,
         load_error=None,

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from rfcdesk.edge.files import glob_regex
-from rfcdesk.model import Link, Proposal, Severity, local_target
+from rfcdesk.model import Link, Proposal, Severity
 from rfcdesk.rules import Context, Finding, register
 
 _PLACEHOLDER = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
@@ -17,7 +17,7 @@ def _missing(proposal: Proposal, ctx: Context, images: bool) -> Iterator[tuple[L
     for link in proposal.links:
         if link.is_image != images:
             continue
-        local = local_target(proposal.path, link.target)
+        local = link.local
         if local is None or _generated(ctx, local[0]) or ctx.escaping(local[0]):
             continue
         if _PLACEHOLDER.match(link.target):
@@ -86,7 +86,7 @@ def anchor_key(anchor: str) -> str:
 )
 def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     for link in proposal.links:
-        local = local_target(proposal.path, link.target)
+        local = link.local
         if local is None or not local[1]:
             continue
         target = ctx.by_path.get(local[0])
@@ -110,7 +110,7 @@ def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 )
 def link_leaves_folder(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     for link in proposal.links:
-        local = local_target(proposal.path, link.target)
+        local = link.local
         escape = ctx.escaping(local[0]) if local else None
         if escape is not None:
             what = "image" if link.is_image else "link to"

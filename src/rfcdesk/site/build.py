@@ -34,7 +34,7 @@ from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import FatalError
 from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.history.timeline import describe
-from rfcdesk.model import Diagnostic, local_target
+from rfcdesk.model import Diagnostic
 from rfcdesk.read.folder import Folder
 from rfcdesk.read.relations import Graph, closed_statuses, relation_graph
 from rfcdesk.read.settings import load_config
@@ -171,7 +171,7 @@ class PageJob(NamedTuple):
 def _link_map(entry: Entry, pages: dict[str, str], files: set[str]) -> dict[str, str]:
     found = {}
     for link in entry.proposal.links:
-        local = local_target(entry.proposal.path, link.target)
+        local = link.local
         if local is None:
             continue
         path = local[0]
@@ -633,7 +633,7 @@ def _copy_files(
             if source is not None:
                 write_if_changed(Path(target), source)
         for link in entry.proposal.links:
-            local = local_target(path, link.target)
+            local = link.local
             if local and local[0] in files and not local[0].endswith(".md"):
                 _copy_linked(folder, local[0], os.path.join(linked, local[0]))
 

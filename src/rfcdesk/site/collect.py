@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from rfcdesk.history.load import FolderHistory
 from rfcdesk.history.timeline import STATUS_SETTERS, Event, Timeline
-from rfcdesk.model import Diagnostic, Proposal, Severity, local_target, people
+from rfcdesk.model import Diagnostic, Proposal, Severity, people
 from rfcdesk.read.approvals import ApprovalState, approval_state, held_to_quorum
 from rfcdesk.read.folder import Folder
 from rfcdesk.site.render import render_inline, sanitize
@@ -209,7 +209,7 @@ def link_backs(entries: Sequence[Entry]) -> None:
     sources: dict[str, dict[str, Entry]] = defaultdict(dict)
     for entry in entries:
         for link in entry.proposal.links:
-            local = local_target(entry.proposal.path, link.target)
+            local = link.local
             if local and local[0] in by_path and local[0] != entry.proposal.path:
                 sources[local[0]][entry.proposal.path] = entry
     for path, entry in by_path.items():
