@@ -25,7 +25,8 @@ def _anchor_line(proposal: Proposal) -> int:
 
 
 def is_placeholder(field: Field, ctx: Context) -> bool:
-    return fold(field.value) in ctx.template.field_placeholders.get(field.name, frozenset())
+    placeholders = ctx.template.field_placeholders.get(field.name)
+    return placeholders is not None and fold(field.value) in placeholders
 
 
 def _decided(proposal: Proposal, scheme: Scheme) -> bool:
@@ -106,15 +107,16 @@ _FILLED_LATER = re.compile(
 def template_field(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     accepted = proposal.status is not None and proposal.status in ctx.scheme.accepted
     for field in proposal.fields:
+        if not field.value or not is_placeholder(field, ctx):
+            continue
         if _FILLED_LATER.search(field.value) and not accepted:
             continue  # the process fills it in later: no finding before acceptance
-        if field.value and is_placeholder(field, ctx):
-            yield Finding(
-                proposal.fields_path,
-                field.line,
-                field.col,
-                f"`{field.name}` still holds the template's text `{field.value}`",
-            )
+        yield Finding(
+            proposal.fields_path,
+            field.line,
+            field.col,
+            f"`{field.name}` still holds the template's text `{field.value}`",
+        )
 
 
 @register(
@@ -153,6 +155,7 @@ def field_format(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         spec = ctx.scheme.field_for(field.name)
         if (
             spec is None
+            or spec.kind not in ("link", "date")  # the kinds with a format
             or not field.value
             or is_placeholder(field, ctx)
             or is_undecided(field, ctx.scheme)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from collections.abc import Iterator
 
 from rfcdesk.model import Proposal, Severity
@@ -80,7 +81,11 @@ def empty_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
 )
 def template_section(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
     guidance = ctx.template.guidance
+    if not guidance:
+        return
     for section in proposal.sections:
+        if guidance.isdisjoint(array("Q", section.packed_paragraphs)[1::2]):
+            continue  # most sections hold none of it: no list of pairs for them
         paragraphs = section.paragraphs()
         copied = [line for line, digest in paragraphs if digest in guidance]
         # A prompt kept as a lead-in to the author's own answer is no leftover: only a

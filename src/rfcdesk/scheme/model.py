@@ -11,7 +11,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from rfcdesk.model import Field, Proposal
@@ -87,6 +87,7 @@ def slugify(title: str, style: str = "kebab") -> str:
 
 
 @functools.lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 14)  # the same few names and values are folded over and over
 def fold(text: str) -> str:
     """The comparison key for names and spellings: case and runs of space ignored."""
     return _SPACE.sub(" ", text).strip().casefold()
