@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from rfcdesk.edge.files import walk, within
 
 RFCDESK = [sys.executable, "-m", "rfcdesk"]
 CANARY = b"CANARY-do-not-publish-5f1c"
@@ -96,3 +97,16 @@ def test_show_does_not_find_a_proposal_that_is_a_link_outside(trap: Path, tmp_pa
     done = _run(["show", "20"], trap, _env(tmp_path))
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"rfcdesk: no proposal `20` in {trap}\n"
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, None])
+def test_a_deeper_walk_cut_to_a_depth_is_the_walk_to_that_depth(
+    trap: Path, depth: int | None
+) -> None:
+    # Links judged at each level: aliases, escapes, a link to a folder outside, below too.
+    deep = trap / "topic" / "sub"
+    deep.mkdir(parents=True)
+    (deep / "klip-30-deep.md").write_text("# KLIP 30 - Deep\n", "utf-8")
+    (trap / "topic" / "klip-31-alias.md").symlink_to("../klip-2-schema-cache.md")
+    (deep / "leak.txt").symlink_to(trap.parent / "outside" / "canary.txt")
+    assert within(walk(trap), depth) == walk(trap, depth)
