@@ -161,6 +161,8 @@ def _selected(listing: Listing, scheme: Scheme) -> list[str]:
 
 def in_template(path: str) -> bool:
     """Whether a path is a template or lies in a template's folder: never a proposal."""
+    if "template" not in path.lower():
+        return False  # most paths: no part of them can be named so
     return any(is_template(part) for part in path.split("/"))
 
 
