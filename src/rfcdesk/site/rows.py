@@ -118,9 +118,13 @@ def _splice(
 
 
 def _write(out: BinaryIO, data: bytes) -> None:
+    """All of `data` to an unbuffered file (a raw write may take only part of it)."""
     view = memoryview(data)
     while view:
-        view = view[out.write(view) or 0 :]
+        done = out.write(view)
+        if not done:
+            raise OSError(f"{out.name}: nothing could be written")
+        view = view[done:]
 
 
 _CHUNK = 1 << 20
