@@ -146,14 +146,18 @@ def _base36(number: int) -> str:
 
 def encode_postings(ids: Sequence[int], count: int) -> str:
     """Ascending proposal numbers, as gaps in base 36 or as a bitmap, whichever is shorter."""
-    previous, gaps = -1, []
-    for number in ids:
-        gaps.append(_base36(number - previous))
-        previous = number
-    listed = ",".join(gaps)
     size = (count + 7) // 8
-    if len(listed) <= 1 + 4 * ((size + 2) // 3):  # no longer than "=" and the bitmap's base64
-        return listed
+    longest = 1 + 4 * ((size + 2) // 3)  # "=" and the bitmap's base64
+    # Each gap takes a character and a comma: a word most proposals have is a bitmap, known
+    # without writing its thousands of gaps first.
+    if 2 * len(ids) - 1 <= longest:
+        previous, gaps = -1, []
+        for number in ids:
+            gaps.append(_base36(number - previous))
+            previous = number
+        listed = ",".join(gaps)
+        if len(listed) <= longest:
+            return listed
     bits = bytearray(size)
     for number in ids:
         bits[number >> 3] |= 1 << (number & 7)
