@@ -373,8 +373,10 @@ def _read_text(folder: Folder, path: str) -> str:
 
 
 def _local_files(folder: Folder) -> set[str]:
-    """Every file under the folder (folder-relative) that may be published."""
-    return set(walk(folder.root).files)
+    """Every file under the folder (folder-relative) that may be published: as the walk
+    that opened the folder found them, when it walked the whole folder."""
+    listing = folder.tree.listing if folder.tree is not None else walk(folder.root)
+    return set(listing.files)
 
 
 def _write_aggregates(
