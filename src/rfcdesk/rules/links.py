@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 
@@ -71,10 +72,21 @@ def broken_image(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         )
 
 
+# What is not a letter or a digit: `\w` is exactly `str.isalnum()` plus the underscore.
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def anchor_key(anchor: str) -> str:
     """An anchor as every host forms it: GitHub (`a-b`), Gitiles (`a_b`), docutils, mdBook
     differ in case, separators and dropped characters, never in letters and digits."""
-    return "".join(c for c in anchor.casefold() if c.isalnum())
+    return _NOT_ALNUM.sub("", anchor.casefold())
+
+
+@functools.lru_cache(maxsize=1024)
+def _anchor_keys(anchors: frozenset[str]) -> frozenset[str]:
+    """The keys of a document's anchors, made once per document rather than once per link
+    to it (a folder of 639 documents had 50,000 anchors keyed for 1,100 links)."""
+    return frozenset(map(anchor_key, anchors))
 
 
 @register(
@@ -92,7 +104,7 @@ def broken_anchor(proposal: Proposal, ctx: Context) -> Iterator[Finding]:
         target = ctx.by_path.get(local[0])
         if target is None or target.load_error is not None:
             continue  # only proposals' headings are known
-        if anchor_key(local[1]) not in {anchor_key(a) for a in target.anchors}:
+        if anchor_key(local[1]) not in _anchor_keys(target.anchors):
             where = "this document" if target is proposal else f"`{target.path}`"
             yield Finding(
                 proposal.path,
