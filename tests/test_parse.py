@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from rfcdesk.model import Field
+from rfcdesk.read.markdown import digest
 from rfcdesk.read.proposal import parse_proposal
 from rfcdesk.scheme.load import builtin_scheme
 
@@ -116,3 +119,27 @@ def test_anchors_follow_github() -> None:
     text = "# KLIP 2 - A\n\n## Rejected alternatives\n\n## What's next?\n\n## Design\n\n## Design\n"
     proposal = parse_proposal("klip-2-a.md", text, KLIP)
     assert proposal.anchors >= {"rejected-alternatives", "whats-next", "design", "design-1"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Describe the change",
+        "describe THE change",
+        " Describe the change",
+        "Describe the change ",
+        "Describe  the change",
+        "Describe\tthe\nchange",
+        "Describe\u00a0the\u2028change",
+        "\u3000Describe the change\r\n",
+    ],
+)
+def test_a_paragraph_digest_folds_white_space_and_case(text: str) -> None:
+    # The digest of "describe the change", taken here with hashlib alone.
+    expected = hashlib.blake2b(b"describe the change", digest_size=8).digest()
+    assert digest(text) == int.from_bytes(expected, "big")
+
+
+def test_a_paragraph_digest_keeps_words_apart() -> None:
+    assert digest("Describe the change") != digest("Describe thechange")
+    assert digest("a\u00a0b") != digest("a\u00a0\u00a0b c")
