@@ -146,6 +146,9 @@ def test_terms_are_what_a_query_word_can_begin() -> None:
     entry = search_entry("p/klip-7.html", "KLIP-7", "Don't Pull-queries", "Merged", "x_y (zed)--")
     # Every start of a word, the run with its inner hyphens and apostrophes, lowercased.
     assert entry["terms"] == "7 don't klip-7 pull-queries queries t x_y zed"
+    # A word starts after each hyphen or apostrophe inside a run, however many there are.
+    entry = search_entry("p/a.html", "A", "", "Draft", "Well-known--x's; end-- -go")
+    assert entry["terms"] == "a end go known--x's s well-known--x's x's"
 
 
 def test_postings_are_base36_gaps_or_a_bitmap_whichever_is_shorter() -> None:

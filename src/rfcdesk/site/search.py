@@ -55,9 +55,10 @@ MAX_TERM_CHARS = 40
 SEARCH_TEXT_CHARS = 20_000
 
 _WORD = re.compile(r"\w[\w'-]*\w|\w", re.UNICODE)
-# At every start of a word, the run from there: a lookahead, so that the runs overlap
+# A run a term is cut from, and a word start inside one: after a hyphen or an apostrophe
 # ("klip-7" and "7").
-_TERM = re.compile(r"(?<!\w)(?=(\w[\w'-]*))", re.UNICODE)
+_RUN = re.compile(r"\w[\w'-]*", re.UNICODE)
+_INNER_START = re.compile(r"(?<=['-])\w", re.UNICODE)
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -93,8 +94,19 @@ class SearchEntry(Mapping[str, str]):
 
 
 def terms_of(text: str) -> set[str]:
-    """The terms of a text: what a query word may begin (see the module's docstring)."""
-    return {run.rstrip("'-")[:MAX_TERM_CHARS] for run in _TERM.findall(text.lower())}
+    """The terms of a text: what a query word may begin (see the module's docstring).
+
+    Each maximal run of word characters, hyphens and apostrophes is a term, and so is what
+    follows each word start inside it ("queries" in "pull-queries"): the runs are found
+    once each, without trying a lookahead at every character of the text.
+    """
+    runs = set(_RUN.findall(text.lower()))
+    terms = {run.rstrip("'-")[:MAX_TERM_CHARS] for run in runs}
+    for run in runs:
+        if "-" in run or "'" in run:
+            for start in _INNER_START.finditer(run):
+                terms.add(run[start.start() :].rstrip("'-")[:MAX_TERM_CHARS])
+    return terms
 
 
 def search_entry(url: str, label: str, title: str, status: str, text: str) -> SearchEntry:
@@ -109,8 +121,10 @@ def search_entry(url: str, label: str, title: str, status: str, text: str) -> Se
         # Cut at a space, so no half word at the end matches what the document does not say.
         cut = text.rfind(" ", 0, SEARCH_TEXT_CHARS + 1)
         kept = text[: cut if cut > 0 else SEARCH_TEXT_CHARS]
-    known = {w.lower() for w in _WORD.findall(kept)}
-    rest = sorted({w.lower() for w in _WORD.findall(text[len(kept) :])} - known)
+    rest: list[str] = []
+    if len(kept) < len(text):
+        known = {w.lower() for w in _WORD.findall(kept)}
+        rest = sorted({w.lower() for w in _WORD.findall(text[len(kept) :])} - known)
     words = {
         "text": kept,
         "rest_words": " ".join(rest),
