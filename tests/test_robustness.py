@@ -137,6 +137,21 @@ def test_build_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
     )
 
 
+def test_a_site_file_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "klips"
+    shutil.copytree(ROOT / "examples" / "klip", folder)
+    site = tmp_path / "site"
+    assert _run(["build", "-o", str(site)], folder).returncode == 0
+    shutil.rmtree(site / "source")
+    (site / "source").write_text("a file where the sources go\n")
+    done = _run(["build", "-o", str(site)], folder)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"rfcdesk: {site / 'source' / 'klip-1-windowed-joins.md'}: cannot write it: "
+        f"{site / 'source'} is a file\n"
+    )
+
+
 def test_settings_that_are_not_utf8_are_a_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "klips"
     shutil.copytree(ROOT / "examples" / "klip", folder)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from rfcdesk.edge.files import write_if_changed
 from rfcdesk.edit.writer import FileChange, apply_changes
 from rfcdesk.errors import FatalError
 from support import git
@@ -118,3 +119,22 @@ def test_a_rename_that_fails_leaves_each_file_whole(
     )
     assert (first.read_bytes(), second.read_bytes()) == (b"ONE\n", b"two\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]  # no temporary files
+
+
+def test_a_site_file_that_holds_its_bytes_is_not_written_again(tmp_path: Path) -> None:
+    target = tmp_path / "p" / "same.html"
+    assert write_if_changed(target, b"<p>a</p>") is True
+    before = target.stat().st_mtime_ns
+    assert write_if_changed(target, b"<p>a</p>") is False
+    assert target.stat().st_mtime_ns == before
+    assert write_if_changed(target, b"<p>b</p>") is True
+    assert target.read_bytes() == b"<p>b</p>"
+    assert [p.name for p in target.parent.iterdir()] == ["same.html"]  # no temporary file
+
+
+def test_a_site_file_under_a_file_names_the_file_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "source").write_text("a file where a folder should be\n")
+    blocked = tmp_path / "source" / "deeper" / "klip-1.md"
+    with pytest.raises(FatalError) as raised:
+        write_if_changed(blocked, b"text")
+    assert raised.value.message == f"{blocked}: cannot write it: {tmp_path / 'source'} is a file"

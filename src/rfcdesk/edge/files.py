@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from rfcdesk.errors import FatalError
 from rfcdesk.model import Diagnostic, Severity
 
 # Larger files are reported, not read: no real proposal comes near this.
@@ -305,3 +306,29 @@ def tree_state(root: Path) -> TreeState:
 def list_tree(root: Path) -> Listing:
     """Every file and folder below root, links judged (see `walk`)."""
     return walk(root)
+
+
+def write_if_changed(target: Path, data: bytes) -> bool:
+    """Write `data` unless the file already holds it; True when written. The bytes go to a
+    file beside the target, which then replaces it: no reader (and no build cut short)
+    sees half a file. A file that cannot be written is a FatalError that names it."""
+    try:
+        if target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise FatalError(f"{target}: cannot write it: {_why(exc, target)}") from None
+    return True
+
+
+def _why(error: OSError, target: Path) -> str:
+    """What stopped a write, said so that the user can act: a file where a folder must be
+    is named (the system says only "File exists" or "Not a directory")."""
+    blocked = next((p for p in target.parents if p.is_file()), None)
+    return f"{blocked} is a file" if blocked is not None else error.strerror or str(error)

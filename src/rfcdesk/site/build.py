@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from rfcdesk import __version__
 from rfcdesk.edge import cache
-from rfcdesk.edge.files import contained, read_document, walk
+from rfcdesk.edge.files import contained, read_document, walk, write_if_changed
 from rfcdesk.edge.workers import parallel_map
 from rfcdesk.errors import FatalError
 from rfcdesk.history.load import FolderHistory, load_history
@@ -111,20 +111,6 @@ def renderer_digest() -> str:
 
 def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def write_if_changed(target: Path, data: bytes) -> bool:
-    """Write `data` unless the file already holds it; True when written."""
-    try:
-        if target.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-    return True
 
 
 def _check_output(folder: Folder, output: Path) -> None:
