@@ -27,6 +27,7 @@ from rfcdesk.site import rows
 from rfcdesk.site.build import BuildOptions, build_site
 from rfcdesk.site.export import schema_text
 from rfcdesk.site.render import render, render_inline
+from rfcdesk.site.search import SearchEntry
 from support import git, page_klip, run
 
 
@@ -344,6 +345,37 @@ def test_many_pages_render_in_worker_processes(tmp_path: Path) -> None:
     page = (tmp_path / "site" / "p" / "klip-7-step.html").read_text("utf-8")
     assert '<a href="klip-8-step.html" rel="noopener noreferrer">KLIP-8</a>' in page
     assert '<a href="../p/klip-6-step.html">KLIP-6: Step 6</a>' in page
+
+
+def test_a_whole_search_index_is_made_beside_and_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        f"klip-{n}-step.md": page_klip(n, f"Step {n}", "Proposal", f"Words-{n} and more.")
+        for n in range(1, 41)
+    }
+    folder = write_files(tmp_path / "klips", files)
+    made_by = tmp_path / "made-by"
+    whole_search = site_build._write_whole_search
+
+    def noted(output: Path, indexed: list[SearchEntry]) -> None:
+        with made_by.open("a") as note:
+            note.write(f"{os.getpid()}\n")
+        whole_search(output, indexed)
+
+    monkeypatch.setattr(site_build, "_write_whole_search", noted)
+    monkeypatch.setattr(site_build, "SEARCH_BESIDE", 10**9)
+    build_site(open_folder(load_config(folder)), BuildOptions(tmp_path / "here"))
+    monkeypatch.setattr(site_build, "SEARCH_BESIDE", 40)
+    build_site(open_folder(load_config(folder)), BuildOptions(tmp_path / "beside"))
+    here_pid, beside_pid = made_by.read_text().split()
+    assert here_pid == str(os.getpid()) != beside_pid
+    pieces = sorted(p.name for p in (tmp_path / "here" / "search").iterdir())
+    assert pieces == sorted(p.name for p in (tmp_path / "beside" / "search").iterdir())
+    assert "terms-wo.js" in pieces
+    for name in [*(f"search/{p}" for p in pieces), "search-index.json"]:
+        here = (tmp_path / "here" / name).read_bytes()
+        assert (tmp_path / "beside" / name).read_bytes() == here, name
 
 
 def test_the_body_starts_after_the_title_and_fields_the_card_shows(tmp_path: Path) -> None:

@@ -72,3 +72,23 @@ def forked_map(
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
         yield from pool.map(func, items)
+
+
+def beside(func: Callable[[], Result]) -> Callable[[], Result]:
+    """Start `func()` in a process forked from this one, which goes on meanwhile; call what
+    is returned to wait for its result (its exception is raised there). What `func` reads
+    from module state set before the call is the child's too. Where processes cannot be
+    forked, `func` runs here, at once."""
+    if "fork" not in get_all_start_methods():
+        value = func()
+        return lambda: value
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+    future = pool.submit(func)  # the child is forked here, with the state as it is now
+
+    def wait() -> Result:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown(wait=True)
+
+    return wait

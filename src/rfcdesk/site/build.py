@@ -30,7 +30,7 @@ from markupsafe import Markup
 from rfcdesk import __version__
 from rfcdesk.edge import cache
 from rfcdesk.edge.files import contained, read_document, walk, write_if_changed
-from rfcdesk.edge.workers import parallel_map
+from rfcdesk.edge.workers import beside, parallel_map
 from rfcdesk.errors import FatalError
 from rfcdesk.history.load import FolderHistory, load_history
 from rfcdesk.history.timeline import describe
@@ -274,6 +274,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
     aggregate_key = _digest([search_key, today.isoformat(), options.base_url, options.live])
     rendered_pages = {entry.page for entry, _, _ in to_render}
     folder_pages: str | None = manifest.get("folder_pages")
+    pieces_written = _nothing_to_wait_for
     if manifest.get("aggregates") != aggregate_key or not (output / "index.html").is_file():
         # The proposals whose search entries changed, with what they were, when every one
         # of them had one: the index can then be brought up to date.
@@ -283,7 +284,7 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             if all(entries[n].page in searched for n in changed)
             else None
         )
-        folder_pages = _write_aggregates(
+        folder_pages, pieces_written = _write_aggregates(
             folder,
             history,
             entries,
@@ -297,7 +298,8 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             keys,
             manifest.get("folder_pages"),
         )
-    _copy_files(folder, entries, files, output, rendered_pages)
+    _copy_files(folder, entries, files, output, rendered_pages)  # while the pieces are made
+    pieces_written()
     _remove_stale(output, manifest, keys)
     pages_made = {p: {"key": keys[p]} for p in keys}
     _save_manifest(output, pages_made, search_key, aggregate_key, folder_pages)
@@ -378,9 +380,10 @@ def _write_aggregates(
     fragments: Fragments | None = None,
     page_keys: dict[str, str] | None = None,
     written: str | None = None,
-) -> str:
+) -> tuple[str, Callable[[], None]]:
     """The pages and files about the whole folder, and the search index where it is not
-    `search_current` (built from the same entries last time).
+    `search_current` (built from the same entries last time); with what waits for the
+    search index's pieces to be written.
 
     The pages are written only where what they are made of differs from `written` (what
     the last ones were made of; the digest is returned): an edit to a proposal's text
@@ -407,9 +410,10 @@ def _write_aggregates(
     (output / "search-index.js").unlink(missing_ok=True)  # the one-file index of format 3
     if not search_current:
         indexed = [search[e.page] for e in entries]
-        _write_search(output, indexed, before)
-        _write_export(output, indexed, before)
-    return made_of
+        pieces_written = _write_search(output, indexed, before)
+        _write_export(output, indexed, before)  # meanwhile, where the pieces are made beside
+        return made_of, pieces_written
+    return made_of, _nothing_to_wait_for
 
 
 def _made_of(rows: list[Markup], records: list[str], rest: list[Any]) -> str:
@@ -491,11 +495,20 @@ def _folder_pages(
 _UPDATE_SHARE = 0.05
 
 
+# From this many proposals on, a whole search index is made in a process forked for it,
+# while this one writes `search-index.json`: below it, forking costs more than it saves.
+SEARCH_BESIDE = 300
+# What that process makes the index of: set before it is forked, never pickled.
+_indexing: tuple[Path, list[SearchEntry]] | None = None
+
+
 def _write_search(
     output: Path, indexed: list[SearchEntry], before: dict[int, SearchEntry] | None
-) -> None:
+) -> Callable[[], None]:
     """The search pieces: those the changed proposals (`before`: their number and what
-    they were) touch, when the last build's state is there for the same pages; else all."""
+    they were) touch, when the last build's state is there for the same pages; else all,
+    beside this process when there are many. Returns what waits for them to be written."""
+    global _indexing
     state = _load_index_state(output)
     pages = tuple(e["url"] for e in indexed)
     small = before is not None and len(before) <= max(64, _UPDATE_SHARE * len(indexed))
@@ -510,13 +523,41 @@ def _write_search(
         for name, text in pieces:
             write_if_changed(output / name, text.encode())
         _remove_stale_search(output, set(names))
-    else:
-        state = index_state(indexed)
-        written = set()
-        for name, text in all_pieces(state, indexed):
-            write_if_changed(output / name, text.encode())
-            written.add(name)
-        _remove_stale_search(output, written)
+        _save_index_state(output, state)
+        return _nothing_to_wait_for
+    del state
+    if len(indexed) < SEARCH_BESIDE:
+        _write_whole_search(output, indexed)
+        return _nothing_to_wait_for
+    _indexing = (output, indexed)
+    waiting = beside(_whole_search_beside)
+
+    def written() -> None:
+        global _indexing
+        try:
+            waiting()
+        finally:
+            _indexing = None
+
+    return written
+
+
+def _nothing_to_wait_for() -> None:
+    return None
+
+
+def _whole_search_beside() -> None:
+    assert _indexing is not None
+    _write_whole_search(*_indexing)
+
+
+def _write_whole_search(output: Path, indexed: list[SearchEntry]) -> None:
+    state = index_state(indexed)
+    written = set()
+    for name, text in all_pieces(state, indexed):
+        write_if_changed(output / name, text.encode())
+        written.add(name)
+    _remove_stale_search(output, written)
     _save_index_state(output, state)
 
 
