@@ -15,7 +15,9 @@ corpus or its peer is missing:
 Each tool reads the same copy of the files. Each figure is the median of `--runs` fresh
 processes, taken in turn (rfcdesk, peer, rfcdesk, peer, ...) so that noise from the other users
 of a shared machine falls on both; CPU seconds (user + system, from wait4) are printed beside
-wall-clock seconds for the same reason.
+wall-clock seconds for the same reason. The sites and caches the runs leave are deleted after
+the last run of a workload, not between runs, where the disk's work of deleting one tool's
+thousands of files slowed the next run, of the other tool.
 """
 
 from __future__ import annotations
@@ -61,16 +63,24 @@ class Comparison(NamedTuple):
 
 
 def timed(command: Command, scratch: Path) -> Measurement:
-    """One run; the tail of its stderr when it exits with a code that means it failed."""
+    """One run; the tail of its stderr when it exits with a code that means it failed.
+    What it leaves to discard is deleted by `interleaved`, after the last run."""
     log = scratch / "stderr.log"
     env = command.env if command.env is not None else dict(os.environ)
     result = measure_command(command.args, env, log, command.cwd)
     if result.exit_code not in command.accepted:
         tail = log.read_text(errors="replace")[-2000:]
         print(f"{' '.join(command.args)} exited {result.exit_code}:\n{tail}", file=sys.stderr)
-    for folder in command.discard:
-        shutil.rmtree(folder)
     return result
+
+
+def discard(commands: Sequence[Command]) -> None:
+    """Delete what the commands left. Not between runs: deleting thousands of files keeps
+    this machine's disk busy for seconds after, and the next run, of the other tool,
+    would pay for it."""
+    for command in commands:
+        for folder in command.discard:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def median(found: Sequence[Measurement]) -> Measurement:
@@ -87,9 +97,14 @@ def interleaved(
 ) -> tuple[Measurement, Measurement]:
     """The medians of RUNS runs of each, taken in turn; each call makes a fresh command."""
     found: tuple[list[Measurement], list[Measurement]] = ([], [])
-    for _ in range(runs):
-        found[0].append(timed(ours(), scratch))
-        found[1].append(timed(theirs(), scratch))
+    ran: list[Command] = []
+    try:
+        for _ in range(runs):
+            for make, kept in ((ours, found[0]), (theirs, found[1])):
+                ran.append(make())
+                kept.append(timed(ran[-1], scratch))
+    finally:
+        discard(ran)
     return median(found[0]), median(found[1])
 
 
