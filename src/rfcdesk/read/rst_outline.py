@@ -420,7 +420,7 @@ class _Reader:
                 self._inline(parts)
             # The source's words, not the rendered text's: a template's paragraph and its
             # copy in a proposal are written alike, and this needs no inline reading.
-            words = source.strip()
+            words = source.replace("\n", " ").strip()  # as folded: digested the fast way
             if words:
                 self.texts.append(TextBlock(parts[0][0] + 1, digest(words), len(words)))
         return column if literal else -1
