@@ -16,6 +16,7 @@ from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.scheme.builtin import BUILTIN_NAMES
 from rfcdesk.scheme.load import builtin_scheme_text, json_schema, locate
+from rfcdesk.scheme.model import fold
 
 
 @pytest.mark.parametrize("name", BUILTIN_NAMES)
@@ -154,3 +155,24 @@ def test_locate_finds_keys_in_arrays_of_tables() -> None:
     assert locate(text, ("a", "b", 1, "w")) == 12
     assert locate(text, ("a", "b", 1, "q")) == 7  # inside a string: the table's line
     assert locate(text, ("nowhere",)) == 1
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Under Discussion",
+        "under discussion",
+        " UNDER DISCUSSION ",
+        "Under  Discussion",
+        "Under\tDiscussion\n",
+        "Under\u00a0Discussion",
+        "\u3000Under\u2028Discussion",
+    ],
+)
+def test_a_name_is_compared_without_case_or_runs_of_space(written: str) -> None:
+    assert fold(written) == "under discussion"
+
+
+def test_folding_keeps_words_apart_and_other_characters() -> None:
+    assert fold("UnderDiscussion") == "underdiscussion"
+    assert fold("Straße-Ready") == "strasse-ready"

@@ -89,6 +89,8 @@ def slugify(title: str, style: str = "kebab") -> str:
 @lru_cache(maxsize=1 << 14)  # the same few names and values are folded over and over
 def fold(text: str) -> str:
     """The comparison key for names and spellings: case and runs of space ignored."""
+    if text.isprintable() and "  " not in text:  # no white space but single spaces
+        return text.strip().casefold()
     return _SPACE.sub(" ", text).strip().casefold()
 
 
