@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +21,7 @@ import jsonschema
 import pytest
 
 from conftest import write_files
+from rfcdesk.errors import FatalError
 from rfcdesk.read.folder import open_folder
 from rfcdesk.read.settings import load_config
 from rfcdesk.site import build as site_build
@@ -376,6 +379,27 @@ def test_a_whole_search_index_is_made_beside_and_is_the_same(
     for name in [*(f"search/{p}" for p in pieces), "search-index.json"]:
         here = (tmp_path / "here" / name).read_bytes()
         assert (tmp_path / "beside" / name).read_bytes() == here, name
+
+
+def test_a_build_that_fails_while_the_index_is_made_beside_leaves_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {f"klip-{n}-step.md": page_klip(n, f"Step {n}", "Proposal", "Text.") for n in (1, 2)}
+    folder = write_files(tmp_path / "klips", files)
+    site = tmp_path / "site"
+    build_site(open_folder(load_config(folder)), BuildOptions(site))
+    # A new proposal: the search index is made whole again, beside.
+    write_files(folder, {"klip-3-step.md": page_klip(3, "Step 3", "Proposal", "Text.")})
+    shutil.rmtree(site / "source")
+    (site / "source").write_text("a file where the sources go\n")
+    (site / "search" / "manifest.js").unlink()
+    monkeypatch.setattr(site_build, "SEARCH_BESIDE", 1)
+    with pytest.raises(FatalError) as raised:
+        build_site(open_folder(load_config(folder)), BuildOptions(site))
+    target = site / "source" / "klip-1-step.md"
+    assert raised.value.message == f"{target}: cannot write it: {site / 'source'} is a file"
+    assert multiprocessing.active_children() == []
+    assert (site / "search" / "manifest.js").is_file()  # the pieces were made, beside
 
 
 def test_the_body_starts_after_the_title_and_fields_the_card_shows(tmp_path: Path) -> None:

@@ -298,7 +298,11 @@ def build_site(folder: Folder, options: BuildOptions) -> BuildResult:
             keys,
             manifest.get("folder_pages"),
         )
-    _copy_files(folder, entries, files, output, rendered_pages)  # while the pieces are made
+    try:
+        _copy_files(folder, entries, files, output, rendered_pages)  # while the pieces are made
+    except BaseException:
+        _settle(pieces_written)
+        raise
     pieces_written()
     _remove_stale(output, manifest, keys)
     pages_made = {p: {"key": keys[p]} for p in keys}
@@ -411,7 +415,11 @@ def _write_aggregates(
     if not search_current:
         indexed = [search[e.page] for e in entries]
         pieces_written = _write_search(output, indexed, before)
-        _write_export(output, indexed, before)  # meanwhile, where the pieces are made beside
+        try:
+            _write_export(output, indexed, before)  # meanwhile, where the pieces are made beside
+        except BaseException:
+            _settle(pieces_written)
+            raise
         return made_of, pieces_written
     return made_of, _nothing_to_wait_for
 
@@ -544,6 +552,13 @@ def _write_search(
 
 def _nothing_to_wait_for() -> None:
     return None
+
+
+def _settle(wait: Callable[[], None]) -> None:
+    """Wait for the search pieces made beside after this process failed: its error is the
+    one to report, and no process is left behind."""
+    with contextlib.suppress(Exception):
+        wait()
 
 
 def _whole_search_beside() -> None:
