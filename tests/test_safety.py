@@ -138,3 +138,13 @@ def test_a_site_file_under_a_file_names_the_file_in_the_way(tmp_path: Path) -> N
     with pytest.raises(FatalError) as raised:
         write_if_changed(blocked, b"text")
     assert raised.value.message == f"{blocked}: cannot write it: {tmp_path / 'source'} is a file"
+
+
+def test_a_site_file_that_cannot_replace_its_target_leaves_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "page.html").mkdir()  # a folder where the page goes
+    with pytest.raises(FatalError) as raised:
+        write_if_changed(tmp_path / "page.html", b"<p>a</p>")
+    assert raised.value.message == f"{tmp_path / 'page.html'}: cannot write it: Is a directory"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]

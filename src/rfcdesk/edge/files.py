@@ -1,7 +1,9 @@
-"""The edge that touches the disk: listing a proposal folder and reading files safely."""
+"""The edge that touches the disk: listing a proposal folder, reading files safely, and
+writing the site's files whole."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -323,6 +325,8 @@ def write_if_changed(target: Path, data: bytes) -> bool:
         tmp.write_bytes(data)
         os.replace(tmp, target)
     except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)  # no half-written file is left beside the target
         raise FatalError(f"{target}: cannot write it: {_why(exc, target)}") from None
     return True
 
